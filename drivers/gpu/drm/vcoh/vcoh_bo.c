@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vcoh buffer objects: zeroed pages standing for device memory, mapped to
+ * user space as VM_IO | VM_PFNMAP with the pfns inserted at fault time.
+ * This is the kind of mapping the page-table dirty-tracking helpers work
+ * on: no struct page is ever mapped as a normal page, so neither the page
+ * cache nor rmap knows which ptes point at the memory.
+ */
+
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/vcoh_drm.h>
+
+#include "vcoh_compat.h"
+#include "vcoh_drv.h"
+
+/* Flags DRM_IOCTL_VCOH_BO_CREATE accepts; none are defined yet. */
+#define VCOH_BO_CREATE_FLAGS	0u
+
+bool vcoh_bo_size_valid(u64 size)
+{
+	return size && size <= VCOH_BO_MAX_SIZE;
+}
+
+/* Is [offset, offset + len) inside an object of bo_size bytes? */
+bool vcoh_bo_range_valid(u64 bo_size, u64 offset, u64 len)
+{
+	u64 end;
+
+	return !check_add_overflow(offset, len, &end) && end <= bo_size;
+}
+
+/* Pitch and size of a dumb buffer; the core has checked 32-bit overflow. */
+int vcoh_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch, u64 *size)
+{
+	u32 cpp = DIV_ROUND_UP(bpp, 8);
+	u64 bytes;
+
+	if (!width || !height || !cpp || check_mul_overflow(width, cpp, pitch))
+		return -EINVAL;
+	bytes = (u64)*pitch * height;
+	if (!vcoh_bo_size_valid(bytes))
+		return -EINVAL;
+	*size = PAGE_ALIGN(bytes);
+	return 0;
+}
+
+static void vcoh_bo_free(struct drm_gem_object *obj)
+{
+	struct vcoh_bo *bo = to_vcoh_bo(obj);
+	pgoff_t i;
+
+	drm_gem_object_release(obj);
+	for (i = 0; i < bo->num_pages && bo->pages[i]; i++)
+		__free_page(bo->pages[i]);
+	kvfree(bo->pages);
+	kfree(bo);
+}
+
+static vm_fault_t vcoh_bo_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vcoh_bo *bo = to_vcoh_bo(vma->vm_private_data);
+	/* vm_pgoff carries the object's fake offset: take it off. */
+	pgoff_t idx = vmf->pgoff - drm_vma_node_start(&bo->base.vma_node);
+
+	if (idx >= bo->num_pages)
+		return VM_FAULT_SIGBUS;
+
+	return vmf_insert_pfn(vma, vmf->address, page_to_pfn(bo->pages[idx]));
+}
+
+static const struct vm_operations_struct vcoh_bo_vm_ops = {
+	.fault = vcoh_bo_fault,
+	.open = drm_gem_vm_open,
+	.close = drm_gem_vm_close,
+};
+
+static int vcoh_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	/*
+	 * A private writable mapping would need copy-on-write of pfns that
+	 * have no normal struct page behind them: refuse it.
+	 */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	return 0;
+}
+
+static const struct drm_gem_object_funcs vcoh_bo_funcs = {
+	.free = vcoh_bo_free,
+	.mmap = vcoh_bo_mmap,
+	.vm_ops = &vcoh_bo_vm_ops,
+};
+
+static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size)
+{
+	struct vcoh_bo *bo;
+	pgoff_t i;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	size = PAGE_ALIGN(size);
+	bo->base.funcs = &vcoh_bo_funcs;
+	drm_gem_private_object_init(dev, &bo->base, size);
+
+	/* From here on, dropping the reference frees what was allocated. */
+	bo->num_pages = size >> PAGE_SHIFT;
+	bo->pages = kvcalloc(bo->num_pages, sizeof(*bo->pages), GFP_KERNEL);
+	if (!bo->pages) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	for (i = 0; i < bo->num_pages; i++) {
+		bo->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO |
+					  __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+		if (!bo->pages[i]) {
+			ret = -ENOMEM;
+			goto err_put;
+		}
+		cond_resched();
+	}
+
+	ret = drm_gem_create_mmap_offset(&bo->base);
+	if (ret)
+		goto err_put;
+
+	return bo;
+
+err_put:
+	drm_gem_object_put(&bo->base);
+	return ERR_PTR(ret);
+}
+
+/* Create an object and a handle to it; the handle holds the reference. */
+static int vcoh_bo_create_handle(struct drm_file *file, u64 size, u32 *handle)
+{
+	struct vcoh_bo *bo;
+	int ret;
+
+	bo = vcoh_bo_create(file->minor->dev, size);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+
+	ret = drm_gem_handle_create(file, &bo->base, handle);
+	drm_gem_object_put(&bo->base);
+	return ret;
+}
+
+int vcoh_bo_create_ioctl(struct drm_device *dev, void *data,
+			 struct drm_file *file)
+{
+	struct drm_vcoh_bo_create *args = data;
+	u32 handle;
+	int ret;
+
+	if (args->flags & ~VCOH_BO_CREATE_FLAGS || !vcoh_bo_size_valid(args->size))
+		return -EINVAL;
+
+	ret = vcoh_bo_create_handle(file, args->size, &handle);
+	if (ret)
+		return ret;
+
+	args->size = PAGE_ALIGN(args->size);
+	args->handle = handle;
+	return 0;
+}
+
+int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
+		     struct drm_mode_create_dumb *args)
+{
+	u32 pitch, handle;
+	u64 size;
+	int ret;
+
+	ret = vcoh_dumb_layout(args->width, args->height, args->bpp,
+			       &pitch, &size);
+	if (ret)
+		return ret;
+
+	ret = vcoh_bo_create_handle(file, size, &handle);
+	if (ret)
+		return ret;
+
+	args->pitch = pitch;
+	args->size = size;
+	args->handle = handle;
+	return 0;
+}
+
+int vcoh_bo_mmap_offset_ioctl(struct drm_device *dev, void *data,
+			      struct drm_file *file)
+{
+	struct drm_vcoh_bo_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+
+	if (args->pad)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	drm_gem_object_put(obj);
+	return 0;
+}
+
+static int vcoh_bo_copy_to_user(struct vcoh_bo *bo, u64 offset, u64 len,
+				char __user *dst)
+{
+	while (len) {
+		pgoff_t idx = offset >> PAGE_SHIFT;
+		unsigned int in_page = offset_in_page(offset);
+		unsigned int chunk = min_t(u64, len, PAGE_SIZE - in_page);
+		void *src = kmap_local_page(bo->pages[idx]);
+		unsigned long left;
+
+		left = copy_to_user(dst, src + in_page, chunk);
+		kunmap_local(src);
+		if (left)
+			return -EFAULT;
+
+		offset += chunk;
+		dst += chunk;
+		len -= chunk;
+		cond_resched();
+	}
+	return 0;
+}
+
+int vcoh_bo_read_ioctl(struct drm_device *dev, void *data,
+		       struct drm_file *file)
+{
+	struct drm_vcoh_bo_read *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->pad)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	if (vcoh_bo_range_valid(obj->size, args->offset, args->size))
+		ret = vcoh_bo_copy_to_user(to_vcoh_bo(obj), args->offset,
+					   args->size,
+					   u64_to_user_ptr(args->data_ptr));
+	else
+		ret = -EINVAL;
+
+	drm_gem_object_put(obj);
+	return ret;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/* Wrappers of the vcoh ioctls for IGT tests; see igt_vcoh.h. */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "igt.h"
+#include "igt_vcoh.h"
+
+bool is_vcoh_device(int fd)
+{
+	char name[16] = "";
+	drm_version_t v = { .name = name, .name_len = sizeof(name) - 1 };
+
+	return drmIoctl(fd, DRM_IOCTL_VERSION, &v) == 0 && !strcmp(name, "vcoh");
+}
+
+int drm_open_vcoh(void)
+{
+	int fd = drm_open_driver(DRIVER_ANY);
+
+	igt_require(is_vcoh_device(fd));
+	return fd;
+}
+
+int drm_open_vcoh_render(void)
+{
+	int fd = drm_open_driver_render(DRIVER_ANY);
+
+	igt_require(is_vcoh_device(fd));
+	return fd;
+}
+
+int __vcoh_bo_create(int fd, struct drm_vcoh_bo_create *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_BO_CREATE, arg) ? -errno : 0;
+}
+
+uint32_t vcoh_bo_create(int fd, uint64_t size)
+{
+	struct drm_vcoh_bo_create arg = { .size = size };
+
+	igt_assert_eq(__vcoh_bo_create(fd, &arg), 0);
+	igt_assert(arg.handle);
+	igt_assert(arg.size >= size);
+	return arg.handle;
+}
+
+int __vcoh_bo_mmap_offset(int fd, uint32_t handle, uint64_t *offset)
+{
+	struct drm_vcoh_bo_mmap_offset arg = { .handle = handle };
+
+	if (igt_ioctl(fd, DRM_IOCTL_VCOH_BO_MMAP_OFFSET, &arg))
+		return -errno;
+	*offset = arg.offset;
+	return 0;
+}
+
+/* Map [offset, offset + size) of the object; NULL with errno on failure. */
+void *__vcoh_bo_map(int fd, uint32_t handle, uint64_t offset, uint64_t size,
+		    int prot, int flags)
+{
+	uint64_t base = 0;
+	void *ptr;
+	int ret;
+
+	ret = __vcoh_bo_mmap_offset(fd, handle, &base);
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	ptr = mmap(NULL, size, prot, flags, fd, base + offset);
+	return ptr == MAP_FAILED ? NULL : ptr;
+}
+
+void *vcoh_bo_map(int fd, uint32_t handle, uint64_t size, int prot)
+{
+	void *ptr = __vcoh_bo_map(fd, handle, 0, size, prot, MAP_SHARED);
+
+	igt_assert(ptr);
+	return ptr;
+}
+
+int __vcoh_bo_read(int fd, struct drm_vcoh_bo_read *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_BO_READ, arg) ? -errno : 0;
+}
+
+void vcoh_bo_read(int fd, uint32_t handle, uint64_t offset, void *data,
+		  uint64_t size)
+{
+	struct drm_vcoh_bo_read arg = {
+		.handle = handle,
+		.offset = offset,
+		.size = size,
+		.data_ptr = (uintptr_t)data,
+	};
+
+	igt_assert_eq(__vcoh_bo_read(fd, &arg), 0);
+}

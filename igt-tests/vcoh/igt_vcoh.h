@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Wrappers of the vcoh ioctls for IGT tests (upstream: lib/igt_vcoh.h).
+ * The __ variants return 0 or -errno; the others assert success.
+ */
+#ifndef IGT_VCOH_H
+#define IGT_VCOH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vcoh_drm.h"
+
+bool is_vcoh_device(int fd);
+int drm_open_vcoh(void);
+int drm_open_vcoh_render(void);
+
+int __vcoh_bo_create(int fd, struct drm_vcoh_bo_create *arg);
+uint32_t vcoh_bo_create(int fd, uint64_t size);
+int __vcoh_bo_mmap_offset(int fd, uint32_t handle, uint64_t *offset);
+void *__vcoh_bo_map(int fd, uint32_t handle, uint64_t offset, uint64_t size,
+		    int prot, int flags);
+void *vcoh_bo_map(int fd, uint32_t handle, uint64_t size, int prot);
+int __vcoh_bo_read(int fd, struct drm_vcoh_bo_read *arg);
+void vcoh_bo_read(int fd, uint32_t handle, uint64_t offset, void *data,
+		  uint64_t size);
+
+#endif /* IGT_VCOH_H */

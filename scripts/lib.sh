@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the project scripts; sourced, not run.
+
+KERNEL=${KERNEL:-6.12}
+case "$KERNEL" in
+6.12|6.1) ;;
+*) echo "KERNEL=$KERNEL: supported are 6.12 and 6.1" >&2; exit 2 ;;
+esac
+
+BUILD=${BUILD:-$top/build}
+KSRC=$BUILD/linux-$KERNEL
+JOBS=${JOBS:-$(nproc)}
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Always the same compiler command line, so that ccache and kbuild's
+# command-line tracking keep rebuilds incremental.
+kmake() {
+	make -C "$KSRC" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" \
+		KBUILD_BUILD_TIMESTAMP=@0 KBUILD_BUILD_USER=vcoh \
+		KBUILD_BUILD_HOST=vcoh "$@"
+}
