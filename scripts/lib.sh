@@ -10,6 +10,8 @@ esac
 BUILD=${BUILD:-$top/build}
 KSRC=$BUILD/linux-$KERNEL
 JOBS=${JOBS:-$(nproc)}
+# Paths under the tree hash the same from any checkout.
+export CCACHE_BASEDIR=$KSRC
 
 log() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
