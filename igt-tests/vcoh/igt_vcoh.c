@@ -37,7 +37,12 @@ int __vcoh_bo_create(int fd, struct drm_vcoh_bo_create *arg)
 
 uint32_t vcoh_bo_create(int fd, uint64_t size)
 {
-	struct drm_vcoh_bo_create arg = { .size = size };
+	return vcoh_bo_create_tracked(fd, size, VCOH_BO_TRACK_NONE);
+}
+
+uint32_t vcoh_bo_create_tracked(int fd, uint64_t size, uint32_t track)
+{
+	struct drm_vcoh_bo_create arg = { .size = size, .flags = track };
 
 	igt_assert_eq(__vcoh_bo_create(fd, &arg), 0);
 	igt_assert(arg.handle);
@@ -96,4 +101,23 @@ void vcoh_bo_read(int fd, uint32_t handle, uint64_t offset, void *data,
 	};
 
 	igt_assert_eq(__vcoh_bo_read(fd, &arg), 0);
+}
+
+int __vcoh_bo_dirty(int fd, struct drm_vcoh_bo_dirty *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_BO_DIRTY, arg) ? -errno : 0;
+}
+
+/* Scan @count objects in one call; @out (may be NULL) gets the totals. */
+void vcoh_bo_dirty(int fd, struct drm_vcoh_dirty_bo *bos, uint32_t count,
+		   struct drm_vcoh_bo_dirty *out)
+{
+	struct drm_vcoh_bo_dirty arg = {
+		.bos_ptr = (uintptr_t)bos,
+		.count = count,
+	};
+
+	igt_assert_eq(__vcoh_bo_dirty(fd, &arg), 0);
+	if (out)
+		*out = arg;
 }

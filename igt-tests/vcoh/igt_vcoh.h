@@ -17,6 +17,7 @@ int drm_open_vcoh_render(void);
 
 int __vcoh_bo_create(int fd, struct drm_vcoh_bo_create *arg);
 uint32_t vcoh_bo_create(int fd, uint64_t size);
+uint32_t vcoh_bo_create_tracked(int fd, uint64_t size, uint32_t track);
 int __vcoh_bo_mmap_offset(int fd, uint32_t handle, uint64_t *offset);
 void *__vcoh_bo_map(int fd, uint32_t handle, uint64_t offset, uint64_t size,
 		    int prot, int flags);
@@ -24,5 +25,9 @@ void *vcoh_bo_map(int fd, uint32_t handle, uint64_t size, int prot);
 int __vcoh_bo_read(int fd, struct drm_vcoh_bo_read *arg);
 void vcoh_bo_read(int fd, uint32_t handle, uint64_t offset, void *data,
 		  uint64_t size);
+
+int __vcoh_bo_dirty(int fd, struct drm_vcoh_bo_dirty *arg);
+void vcoh_bo_dirty(int fd, struct drm_vcoh_dirty_bo *bos, uint32_t count,
+		   struct drm_vcoh_bo_dirty *out);
 
 #endif /* IGT_VCOH_H */

@@ -14,6 +14,7 @@ extern "C" {
 #define DRM_VCOH_BO_CREATE		0x00
 #define DRM_VCOH_BO_MMAP_OFFSET		0x01
 #define DRM_VCOH_BO_READ		0x02
+#define DRM_VCOH_BO_DIRTY		0x03
 
 #define DRM_IOCTL_VCOH_BO_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VCOH_BO_CREATE, struct drm_vcoh_bo_create)
@@ -22,16 +23,35 @@ extern "C" {
 		 struct drm_vcoh_bo_mmap_offset)
 #define DRM_IOCTL_VCOH_BO_READ \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VCOH_BO_READ, struct drm_vcoh_bo_read)
+#define DRM_IOCTL_VCOH_BO_DIRTY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VCOH_BO_DIRTY, struct drm_vcoh_bo_dirty)
 
 /* Largest buffer object DRM_IOCTL_VCOH_BO_CREATE accepts, in bytes. */
 #define VCOH_BO_MAX_SIZE		(1ULL << 30)
+
+/*
+ * How the driver finds out which pages of a buffer object the CPU wrote,
+ * chosen at creation in the low bits of drm_vcoh_bo_create.flags:
+ * NONE: it does not; every page counts as written.
+ * PAGETABLE: the ptes are writable; a scan reads and clears their dirty
+ * bits.
+ * MKWRITE: the ptes are read-only; the first write to a page faults and is
+ * recorded, and a scan write-protects the pages written since the last.
+ */
+#define VCOH_BO_TRACK_NONE		0x0
+#define VCOH_BO_TRACK_PAGETABLE		0x1
+#define VCOH_BO_TRACK_MKWRITE		0x2
+#define VCOH_BO_TRACK_MASK		0x3
+
+/* Most buffer objects one DRM_IOCTL_VCOH_BO_DIRTY call scans. */
+#define VCOH_DIRTY_MAX_BOS		1024
 
 /**
  * struct drm_vcoh_bo_create - argument of DRM_IOCTL_VCOH_BO_CREATE
  *
  * Creates a buffer object of zeroed memory and returns a GEM handle to it.
- * Errors: -EINVAL if @size is 0 or above %VCOH_BO_MAX_SIZE or @flags has
- * a bit set; -ENOMEM if the memory cannot be allocated.
+ * Errors: -EINVAL if @size is 0 or above %VCOH_BO_MAX_SIZE or @flags is not
+ * a tracking mode; -ENOMEM if the memory cannot be allocated.
  */
 struct drm_vcoh_bo_create {
 	/**
@@ -39,7 +59,11 @@ struct drm_vcoh_bo_create {
 	 * rounded up to a multiple of the page size.
 	 */
 	__u64 size;
-	/** @flags: in: must be 0; no flags are defined yet. */
+	/**
+	 * @flags: in: the tracking mode, one of %VCOH_BO_TRACK_NONE,
+	 * %VCOH_BO_TRACK_PAGETABLE or %VCOH_BO_TRACK_MKWRITE; no other bit
+	 * may be set.
+	 */
 	__u32 flags;
 	/** @handle: out: GEM handle of the new buffer object. */
 	__u32 handle;
@@ -85,6 +109,57 @@ struct drm_vcoh_bo_read {
 	__u64 size;
 	/** @data_ptr: in: user pointer the bytes are copied to. */
 	__u64 data_ptr;
+};
+
+/**
+ * struct drm_vcoh_dirty_bo - one buffer object of DRM_IOCTL_VCOH_BO_DIRTY
+ *
+ * The bitmap has one bit per page of the object, page i in bit i % 64 of
+ * the 64-bit word i / 64, in the CPU's byte order.
+ */
+struct drm_vcoh_dirty_bo {
+	/** @handle: in: GEM handle. */
+	__u32 handle;
+	/** @flags: in: must be 0. */
+	__u32 flags;
+	/** @bitmap_ptr: in: user pointer the bitmap is written to. */
+	__u64 bitmap_ptr;
+	/**
+	 * @bitmap_size: in: size of the buffer at @bitmap_ptr in bytes, at
+	 * least 8 bytes per 64 pages of the object.
+	 */
+	__u64 bitmap_size;
+	/** @first: out: first page written, or 0 if none. */
+	__u64 first;
+	/** @end: out: one past the last page written, or 0 if none. */
+	__u64 end;
+	/** @num_dirty: out: number of pages written. */
+	__u64 num_dirty;
+};
+
+/**
+ * struct drm_vcoh_bo_dirty - argument of DRM_IOCTL_VCOH_BO_DIRTY
+ *
+ * For each buffer object, reports the pages the CPU wrote through any
+ * mapping since the previous call for that object (or since creation),
+ * and starts tracking anew. All objects are scanned under their locks
+ * and the TLB is flushed once for the whole call.
+ * Errors: -EINVAL if @count is 0 or above %VCOH_DIRTY_MAX_BOS, a flags
+ * field is not 0, a handle appears twice or a bitmap is too small;
+ * -ENOENT for a bad handle; -EFAULT if @bos_ptr or a bitmap cannot be
+ * accessed, in which case what was scanned is kept for the next call.
+ */
+struct drm_vcoh_bo_dirty {
+	/** @bos_ptr: in: user pointer to @count struct drm_vcoh_dirty_bo. */
+	__u64 bos_ptr;
+	/** @count: in: number of entries at @bos_ptr. */
+	__u32 count;
+	/** @flags: in: must be 0. */
+	__u32 flags;
+	/** @tlb_flushes: out: TLB flushes the call issued. */
+	__u64 tlb_flushes;
+	/** @ptes_changed: out: ptes the scan cleaned or write-protected. */
+	__u64 ptes_changed;
 };
 
 #if defined(__cplusplus)

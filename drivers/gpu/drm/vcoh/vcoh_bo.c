@@ -7,6 +7,7 @@
  * cache nor rmap knows which ptes point at the memory.
  */
 
+#include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -21,8 +22,13 @@
 #include "vcoh_compat.h"
 #include "vcoh_drv.h"
 
-/* Flags DRM_IOCTL_VCOH_BO_CREATE accepts; none are defined yet. */
-#define VCOH_BO_CREATE_FLAGS	0u
+/* Tracking modes DRM_IOCTL_VCOH_BO_CREATE accepts. */
+static bool vcoh_bo_track_valid(u32 flags)
+{
+	return flags == VCOH_BO_TRACK_NONE ||
+	       flags == VCOH_BO_TRACK_PAGETABLE ||
+	       flags == VCOH_BO_TRACK_MKWRITE;
+}
 
 bool vcoh_bo_size_valid(u64 size)
 {
@@ -61,6 +67,7 @@ static void vcoh_bo_free(struct drm_gem_object *obj)
 	for (i = 0; i < bo->num_pages && bo->pages[i]; i++)
 		__free_page(bo->pages[i]);
 	kvfree(bo->pages);
+	bitmap_free(bo->dirty);
 	kfree(bo);
 }
 
@@ -74,13 +81,22 @@ static vm_fault_t vcoh_bo_fault(struct vm_fault *vmf)
 	if (idx >= bo->num_pages)
 		return VM_FAULT_SIGBUS;
 
-	return vmf_insert_pfn(vma, vmf->address, page_to_pfn(bo->pages[idx]));
+	return vmf_insert_pfn_prot(vma, vmf->address,
+				   page_to_pfn(bo->pages[idx]),
+				   vcoh_dirty_fault_prot(bo, vma));
+}
+
+static void vcoh_bo_vm_close(struct vm_area_struct *vma)
+{
+	vcoh_dirty_vm_close(vma);
+	drm_gem_vm_close(vma);
 }
 
 static const struct vm_operations_struct vcoh_bo_vm_ops = {
 	.fault = vcoh_bo_fault,
+	.pfn_mkwrite = vcoh_dirty_pfn_mkwrite,
 	.open = drm_gem_vm_open,
-	.close = drm_gem_vm_close,
+	.close = vcoh_bo_vm_close,
 };
 
 static int vcoh_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
@@ -103,7 +119,8 @@ static const struct drm_gem_object_funcs vcoh_bo_funcs = {
 	.vm_ops = &vcoh_bo_vm_ops,
 };
 
-static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size)
+static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
+				      u32 track)
 {
 	struct vcoh_bo *bo;
 	pgoff_t i;
@@ -119,8 +136,12 @@ static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size)
 
 	/* From here on, dropping the reference frees what was allocated. */
 	bo->num_pages = size >> PAGE_SHIFT;
+	bo->track = track;
+	apply_as_ctx_init_ww_mutex(&bo->as_ctx, &to_vcoh_device(dev)->flush_queue,
+				   &bo->base.resv->lock);
 	bo->pages = kvcalloc(bo->num_pages, sizeof(*bo->pages), GFP_KERNEL);
-	if (!bo->pages) {
+	bo->dirty = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
+	if (!bo->pages || !bo->dirty) {
 		ret = -ENOMEM;
 		goto err_put;
 	}
@@ -146,12 +167,13 @@ err_put:
 }
 
 /* Create an object and a handle to it; the handle holds the reference. */
-static int vcoh_bo_create_handle(struct drm_file *file, u64 size, u32 *handle)
+static int vcoh_bo_create_handle(struct drm_file *file, u64 size, u32 track,
+				 u32 *handle)
 {
 	struct vcoh_bo *bo;
 	int ret;
 
-	bo = vcoh_bo_create(file->minor->dev, size);
+	bo = vcoh_bo_create(file->minor->dev, size, track);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 
@@ -167,10 +189,10 @@ int vcoh_bo_create_ioctl(struct drm_device *dev, void *data,
 	u32 handle;
 	int ret;
 
-	if (args->flags & ~VCOH_BO_CREATE_FLAGS || !vcoh_bo_size_valid(args->size))
+	if (!vcoh_bo_track_valid(args->flags) || !vcoh_bo_size_valid(args->size))
 		return -EINVAL;
 
-	ret = vcoh_bo_create_handle(file, args->size, &handle);
+	ret = vcoh_bo_create_handle(file, args->size, args->flags, &handle);
 	if (ret)
 		return ret;
 
@@ -191,7 +213,7 @@ int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
 	if (ret)
 		return ret;
 
-	ret = vcoh_bo_create_handle(file, size, &handle);
+	ret = vcoh_bo_create_handle(file, size, VCOH_BO_TRACK_NONE, &handle);
 	if (ret)
 		return ret;
 

@@ -13,6 +13,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/vcoh_drm.h>
 
 #include "vcoh_drv.h"
@@ -31,6 +32,7 @@ static const struct drm_ioctl_desc vcoh_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VCOH_BO_MMAP_OFFSET, vcoh_bo_mmap_offset_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VCOH_BO_READ, vcoh_bo_read_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VCOH_BO_DIRTY, vcoh_bo_dirty_ioctl, DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_GEM_FOPS(vcoh_fops);
@@ -48,6 +50,11 @@ static const struct drm_driver vcoh_driver = {
 	.major			= DRIVER_MAJOR,
 	.minor			= DRIVER_MINOR,
 };
+
+static void vcoh_release_flush_queue(struct drm_device *drm, void *arg)
+{
+	as_flush_queue_fini(&to_vcoh_device(drm)->flush_queue);
+}
 
 static int __init vcoh_init(void)
 {
@@ -71,6 +78,11 @@ static int __init vcoh_init(void)
 		goto out_devres;
 	}
 	vdev->pdev = pdev;
+	as_flush_queue_init(&vdev->flush_queue);
+	ret = drmm_add_action_or_reset(&vdev->drm, vcoh_release_flush_queue,
+				       NULL);
+	if (ret)
+		goto out_devres;
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)

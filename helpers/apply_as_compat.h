@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel interfaces the dirty-tracking helpers use that changed
+ * between the kernels they support (6.1 and 6.12).
+ */
+#ifndef _MM_APPLY_AS_COMPAT_H
+#define _MM_APPLY_AS_COMPAT_H
+
+#include <linux/mmu_notifier.h>
+#include <linux/pgtable.h>
+#include <linux/version.h>
+
+/* 6.3 dropped the vma argument of mmu_notifier_range_init(). */
+static inline void as_notifier_range_init(struct mmu_notifier_range *range,
+					  struct vm_area_struct *vma,
+					  unsigned long start,
+					  unsigned long end)
+{
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
+	mmu_notifier_range_init(range, MMU_NOTIFY_PROTECTION_PAGE, 0, vma,
+				vma->vm_mm, start, end);
+#else
+	mmu_notifier_range_init(range, MMU_NOTIFY_PROTECTION_PAGE, 0,
+				vma->vm_mm, start, end);
+#endif
+}
+
+/* 6.5 renamed pmd_read_atomic() to pmdp_get_lockless(). */
+static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	return pmd_read_atomic(pmd);
+#else
+	return pmdp_get_lockless(pmd);
+#endif
+}
+
+#endif /* _MM_APPLY_AS_COMPAT_H */

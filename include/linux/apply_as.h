@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Page-table dirty tracking for VM_IO mappings of an address space, with
+ * batched TLB flushes. See Documentation/apply-as.rst.
+ */
+#ifndef _LINUX_APPLY_AS_H
+#define _LINUX_APPLY_AS_H
+
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/ww_mutex.h>
+
+struct address_space;
+struct vm_fault;
+
+/* Above this many pending pages of one mm, flush the whole mm at once. */
+#define AS_FLUSH_CEILING_DEFAULT	33
+
+/**
+ * struct as_flush_stats - what a flush queue has done so far
+ * @queued: ranges handed to as_queue_flush()
+ * @merged: of those, ranges merged into a range already pending
+ * @range_flushes: flush_tlb_range() calls issued
+ * @mm_flushes: whole-mm flushes issued (pending pages above the ceiling)
+ * @pages_flushed: pages covered by the range flushes
+ * @dead_mm_skips: ranges dropped because their address space was gone
+ */
+struct as_flush_stats {
+	u64 queued;
+	u64 merged;
+	u64 range_flushes;
+	u64 mm_flushes;
+	u64 pages_flushed;
+	u64 dead_mm_skips;
+};
+
+/**
+ * struct as_flush_queue - TLB flushes that several walks share
+ * @lock: protects @pending, @inflight, @nr_pending, @gen and @stats
+ * @flush_lock: serializes flushers; held while a batch is flushed
+ * @pending: ranges waiting for a flush, struct as_flush_range
+ * @inflight: ranges the flusher holding @flush_lock is flushing
+ * @nr_pending: entries on @pending and @inflight, read locklessly
+ * @gen: generation handed out by the last as_queue_flush()
+ * @flushed_gen: every range queued at or before this generation is flushed
+ * @ceiling: pending pages of one mm above which its whole TLB is flushed
+ * @stats: counters, see as_flush_queue_stats()
+ *
+ * The caller owns the queue (for example one per DRM device) and must
+ * flush it before freeing it: as_flush_queue_fini().
+ */
+struct as_flush_queue {
+	spinlock_t lock;
+	struct mutex flush_lock;
+	struct list_head pending;
+	struct list_head inflight;
+	unsigned int nr_pending;
+	s64 gen;
+	s64 flushed_gen;
+	unsigned long ceiling;
+	struct as_flush_stats stats;
+};
+
+void as_flush_queue_init(struct as_flush_queue *queue);
+void as_flush_queue_fini(struct as_flush_queue *queue);
+s64 as_queue_flush(struct as_flush_queue *queue, struct mm_struct *mm,
+		   unsigned long start, unsigned long end);
+int as_flush_to_gen(struct as_flush_queue *queue, s64 gen);
+int as_flush_all(struct as_flush_queue *queue);
+int as_wait_for_pending_flushes(struct as_flush_queue *queue,
+				struct mm_struct *mm, unsigned long address);
+void as_flush_queue_stats(struct as_flush_queue *queue,
+			  struct as_flush_stats *stats);
+
+/**
+ * struct apply_as_ctx - a caller of the walkers and its external lock
+ * @queue: flush queue the walks add their ranges to; NULL to flush
+ *	before each walk returns
+ * @mutex: the external lock, when it is a mutex
+ * @ww_mutex: the external lock, when it is a ww_mutex (a dma_resv)
+ * @gen: generation of the last range a walk with this context queued;
+ *	pass it to as_flush_to_gen() before using what the walk reported
+ *
+ * The external lock is the one that serializes the caller's walks, its
+ * fault and mkwrite handlers and the users of what the walks report. Every
+ * walk checks that it is held. Initialize with apply_as_ctx_init_mutex()
+ * or apply_as_ctx_init_ww_mutex().
+ */
+struct apply_as_ctx {
+	struct as_flush_queue *queue;
+	struct mutex *mutex;
+	struct ww_mutex *ww_mutex;
+	s64 gen;
+};
+
+void apply_as_ctx_init_mutex(struct apply_as_ctx *ctx,
+			     struct as_flush_queue *queue, struct mutex *lock);
+void apply_as_ctx_init_ww_mutex(struct apply_as_ctx *ctx,
+				struct as_flush_queue *queue,
+				struct ww_mutex *lock);
+
+long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
+			pgoff_t nr, struct apply_as_ctx *ctx);
+long apply_as_clean(struct address_space *mapping, pgoff_t first_index,
+		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
+		    pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+		    struct apply_as_ctx *ctx);
+vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx);
+
+#endif /* _LINUX_APPLY_AS_H */
