@@ -130,6 +130,7 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 {
 	struct vm_area_struct *vma = w->vma;
 	pte_t *start_pte, *pte;
+	/* the pte table's lock */
 	spinlock_t *ptl;
 
 	start_pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
@@ -431,6 +432,7 @@ EXPORT_SYMBOL_GPL(apply_as_clean);
 vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	/* the pte table's lock */
 	spinlock_t *ptl;
 	pte_t *pte;
 

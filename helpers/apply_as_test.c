@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/mm_inline.h>
 #include <linux/random.h>
 #include <linux/sched/mm.h>
@@ -333,6 +334,7 @@ static struct kunit_suite as_queue_suite = {
 struct as_walk_env {
 	struct address_space mapping;
 	struct as_flush_queue queue;
+	/* the walkers' external lock */
 	struct mutex lock;
 	struct apply_as_ctx ctx;
 	unsigned long bitmap[2];

@@ -338,6 +338,7 @@ int as_flush_to_gen(struct as_flush_queue *queue, s64 gen)
 	might_sleep();
 	if (!queue || gen <= 0 || gen > READ_ONCE(queue->gen))
 		return -EINVAL;
+	/* Pairs with the release in as_flush_pending(): the flush is done. */
 	if (smp_load_acquire(&queue->flushed_gen) >= gen)
 		return 0;
 

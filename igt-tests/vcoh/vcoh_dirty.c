@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,13 +132,13 @@ static void test_single_byte(int fd, uint32_t track)
 {
 	struct tbo b = tbo_new(fd, 16, track);
 	uint64_t *want = pages_new(b.npages);
-	volatile uint8_t sink;
+	unsigned int sum = 0;
 
 	expect_exact(fd, &b, NULL);
 	/* Reading is not writing. */
 	for (size_t p = 0; p < b.npages; p++)
-		sink = b.map[p * ps];
-	(void)sink;
+		sum += b.map[p * ps + p];
+	igt_assert_eq(sum, 0);
 	expect_exact(fd, &b, NULL);
 
 	write_byte(b.map, 5 * ps + 123, want);
@@ -677,6 +679,67 @@ static void test_invalid_dirty(int fd, uint32_t track)
 	tbo_free(fd, &other);
 }
 
+static void log_to_kernel(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		igt_assert_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+		close(fd);
+	}
+}
+
+/* Scan @b through debugfs without the object's lock; returns -errno. */
+static int unlocked_scan(int fd, const struct tbo *b)
+{
+	char path[128], offset[32];
+	struct stat st;
+	uint64_t base;
+	int dfd, ret;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/contract_check",
+		 minor(st.st_rdev));
+	dfd = open(path, O_WRONLY);
+	igt_require_f(dfd >= 0, "no %s\n", path);
+	igt_assert_eq(__vcoh_bo_mmap_offset(fd, b->handle, &base), 0);
+	snprintf(offset, sizeof(offset), "%llu", (unsigned long long)base);
+
+	log_to_kernel("expect-warning-begin: as_check_contract\n");
+	ret = write(dfd, offset, strlen(offset)) < 0 ? -errno : 0;
+	log_to_kernel("expect-warning-end\n");
+	close(dfd);
+	return ret;
+}
+
+/*
+ * A scan without the registered lock is refused with -ENOLCK and changes
+ * no pte: the next, proper scan still finds every write, and changes as
+ * many ptes as were written.
+ */
+static void test_unlocked_scan(int fd, uint32_t track)
+{
+	struct tbo b = tbo_new(fd, 16, track);
+	uint64_t *want = pages_new(b.npages), bits;
+	struct drm_vcoh_dirty_bo e = {
+		.handle = b.handle,
+		.bitmap_ptr = (uintptr_t)&bits,
+		.bitmap_size = sizeof(bits),
+	};
+	struct drm_vcoh_bo_dirty out;
+
+	write_byte(b.map, 2 * ps, want);
+	write_byte(b.map, 7 * ps, want);
+	igt_assert_eq(unlocked_scan(fd, &b), -ENOLCK);
+	igt_assert_eq(unlocked_scan(fd, &b), -ENOLCK);
+
+	vcoh_bo_dirty(fd, &e, 1, &out);
+	igt_assert_eq_u64(bits, want[0]);
+	igt_assert_eq_u64(out.ptes_changed, 2);
+	free(want);
+	tbo_free(fd, &b);
+}
+
 static const struct {
 	const char *name;
 	uint32_t track;
@@ -716,6 +779,8 @@ static const struct {
 	  test_race },
 	{ "invalid-dirty", "Bad arguments: a clear errno, nothing lost.",
 	  test_invalid_dirty },
+	{ "unlocked-scan-refused", "A scan without the object's lock changes no pte.",
+	  test_unlocked_scan },
 };
 
 igt_main
@@ -743,6 +808,7 @@ igt_main
 	igt_subtest("invalid-create-track")
 		test_invalid_create(fd);
 
-	igt_fixture
-		close(fd);
+	igt_fixture {
+		drm_close_driver(fd);
+	}
 }

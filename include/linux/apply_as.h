@@ -53,7 +53,9 @@ struct as_flush_stats {
  * flush it before freeing it: as_flush_queue_fini().
  */
 struct as_flush_queue {
+	/* protects the lists, the generation and the counters */
 	spinlock_t lock;
+	/* held by the one flusher at a time */
 	struct mutex flush_lock;
 	struct list_head pending;
 	struct list_head inflight;
@@ -91,6 +93,7 @@ void as_flush_queue_stats(struct as_flush_queue *queue,
  */
 struct apply_as_ctx {
 	struct as_flush_queue *queue;
+	/* the external lock: exactly one of these two is set */
 	struct mutex *mutex;
 	struct ww_mutex *ww_mutex;
 	s64 gen;

@@ -90,7 +90,7 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 }
 
 /* Collect the object's writes into bo->dirty. Called with its lock held. */
-static long vcoh_dirty_scan(struct vcoh_bo *bo)
+long vcoh_dirty_scan(struct vcoh_bo *bo)
 {
 	struct address_space *mapping = bo->base.dev->anon_inode->i_mapping;
 	pgoff_t first = drm_vma_node_start(&bo->base.vma_node);

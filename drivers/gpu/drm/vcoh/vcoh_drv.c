@@ -43,6 +43,9 @@ static const struct drm_driver vcoh_driver = {
 	.num_ioctls		= ARRAY_SIZE(vcoh_ioctls),
 	.fops			= &vcoh_fops,
 	.dumb_create		= vcoh_dumb_create,
+#ifdef CONFIG_DEBUG_FS
+	.debugfs_init		= vcoh_debugfs_init,
+#endif
 
 	.name			= DRIVER_NAME,
 	.desc			= DRIVER_DESC,

@@ -74,6 +74,8 @@ int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
 pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma);
 vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf);
 void vcoh_dirty_vm_close(struct vm_area_struct *vma);
+long vcoh_dirty_scan(struct vcoh_bo *bo);
+void vcoh_debugfs_init(struct drm_minor *minor);
 int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
 		     struct drm_mode_create_dumb *args);
 
