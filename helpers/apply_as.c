@@ -134,7 +134,7 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 	spinlock_t *ptl;
 
 	start_pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-	if (!start_pte)
+	if (as_pte_map_failed(start_pte))
 		return false;
 
 	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE) {
@@ -445,7 +445,7 @@ vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx)
 					    vmf->address);
 
 	pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &ptl);
-	if (!pte)
+	if (as_pte_map_failed(pte))
 		return VM_FAULT_NOPAGE;
 	/* Another fault or a zap got there first: retry the access. */
 	if (pte_same(ptep_get(pte), vmf->orig_pte)) {

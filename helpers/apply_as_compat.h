@@ -35,4 +35,15 @@ static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
 #endif
 }
 
+/*
+ * From 6.5 pte_offset_map_lock() returns NULL when the pte table went away
+ * after the pmd was read; before, it cannot fail (and a NULL check would
+ * confuse sparse's lock-context tracking).
+ */
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+#define as_pte_map_failed(pte)	false
+#else
+#define as_pte_map_failed(pte)	(!(pte))
+#endif
+
 #endif /* _MM_APPLY_AS_COMPAT_H */

@@ -434,8 +434,27 @@ static void as_test_walk_unlocked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wp, -EINVAL);
 }
 
+static void as_test_walk_no_queue(struct kunit *test)
+{
+	struct as_walk_env *env = test->priv;
+	pgoff_t start = 0, end = 0;
+	struct apply_as_ctx ctx;
+
+	/* Without a queue a walk flushes before it returns: the one-call form. */
+	apply_as_ctx_init_mutex(&ctx, NULL, &env->lock);
+	mutex_lock(&env->lock);
+	KUNIT_EXPECT_EQ(test, apply_as_wrprotect(&env->mapping, 0, 16, &ctx), 0);
+	KUNIT_EXPECT_EQ(test, apply_as_clean(&env->mapping, 0, 16, 0, env->bitmap,
+					     128, &start, &end, &ctx), 0);
+	mutex_unlock(&env->lock);
+	KUNIT_EXPECT_EQ(test, ctx.gen, 0);
+	KUNIT_EXPECT_GE(test, start, end);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+}
+
 static struct kunit_case as_walk_cases[] = {
 	KUNIT_CASE(as_test_walk_bad_input),
+	KUNIT_CASE(as_test_walk_no_queue),
 	KUNIT_CASE(as_test_walk_unlocked),
 	{}
 };

@@ -486,7 +486,8 @@ static void test_many_bos_one_flush(int fd, uint32_t track)
 #define RACE_PAGES	64
 #define RACE_WRITERS	2
 #define RACE_MIN_WRITES	100000
-#define RACE_MIN_SCANS	200
+#define RACE_MIN_SCANS	50
+#define RACE_BURST	4
 
 struct race {
 	struct tbo b[RACE_BOS];
@@ -522,17 +523,18 @@ static void *race_writer(void *arg)
 
 		/* Scans that finished before this write cannot report it. */
 		need = __atomic_load_n(&r->scans_done, __ATOMIC_ACQUIRE) + 1;
-		uint64_t *slot = (uint64_t *)(r->b[bo].map + page * ps +
-					      (seq % 512) * 8);
+		uint64_t *slot = (uint64_t *)(r->b[bo].map + page * ps);
 
-		__atomic_store_n(slot, ++seq, __ATOMIC_RELEASE);
+		/* A short burst, as real writers do: only the first faults. */
+		for (int i = 0; i < RACE_BURST; i++, seq++)
+			__atomic_store_n(&slot[seq % 512], seq, __ATOMIC_RELEASE);
 		old = __atomic_load_n(m, __ATOMIC_RELAXED);
 		while ((!old || old < need) &&
 		       !__atomic_compare_exchange_n(m, &old, need, false,
 						    __ATOMIC_ACQ_REL,
 						    __ATOMIC_RELAXED))
 			;
-		__atomic_fetch_add(&r->writes, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&r->writes, RACE_BURST, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
