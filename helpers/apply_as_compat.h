@@ -41,7 +41,7 @@ static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
  * confuse sparse's lock-context tracking).
  */
 #if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
-#define as_pte_map_failed(pte)	false
+#define as_pte_map_failed(pte)	((void)(pte), false)
 #else
 #define as_pte_map_failed(pte)	(!(pte))
 #endif
