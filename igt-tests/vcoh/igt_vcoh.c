@@ -121,3 +121,85 @@ void vcoh_bo_dirty(int fd, struct drm_vcoh_dirty_bo *bos, uint32_t count,
 	if (out)
 		*out = arg;
 }
+
+int __vcoh_submit(int fd, struct drm_vcoh_submit *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_SUBMIT, arg) ? -errno : 0;
+}
+
+/* Submit @count objects in one call; @out (may be NULL) gets the stats. */
+void vcoh_submit(int fd, const uint32_t *handles, uint32_t count,
+		 struct drm_vcoh_submit *out)
+{
+	struct drm_vcoh_submit arg = {
+		.handles_ptr = (uintptr_t)handles,
+		.count = count,
+	};
+
+	igt_assert_eq(__vcoh_submit(fd, &arg), 0);
+	if (out)
+		*out = arg;
+}
+
+int __vcoh_device_write(int fd, struct drm_vcoh_device_write *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_DEVICE_WRITE, arg) ? -errno : 0;
+}
+
+void vcoh_device_write(int fd, uint32_t handle, uint64_t offset,
+		       const void *data, uint64_t size)
+{
+	struct drm_vcoh_device_write arg = {
+		.handle = handle,
+		.offset = offset,
+		.size = size,
+		.data_ptr = (uintptr_t)data,
+	};
+
+	igt_assert_eq(__vcoh_device_write(fd, &arg), 0);
+}
+
+void vcoh_device_fill(int fd, uint32_t handle, uint64_t offset,
+		      uint64_t size, uint32_t value)
+{
+	struct drm_vcoh_device_write arg = {
+		.handle = handle,
+		.flags = VCOH_DEVICE_WRITE_FILL,
+		.offset = offset,
+		.size = size,
+		.value = value,
+	};
+
+	igt_assert_eq(__vcoh_device_write(fd, &arg), 0);
+}
+
+int __vcoh_device_read(int fd, struct drm_vcoh_device_read *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_DEVICE_READ, arg) ? -errno : 0;
+}
+
+void vcoh_device_read(int fd, uint32_t handle, uint64_t offset, void *data,
+		      uint64_t size)
+{
+	struct drm_vcoh_device_read arg = {
+		.handle = handle,
+		.offset = offset,
+		.size = size,
+		.data_ptr = (uintptr_t)data,
+	};
+
+	igt_assert_eq(__vcoh_device_read(fd, &arg), 0);
+}
+
+int __vcoh_stats(int fd, struct drm_vcoh_stats *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VCOH_STATS, arg) ? -errno : 0;
+}
+
+/* Counters of object @handle, or of the device for handle 0. */
+void vcoh_stats(int fd, uint32_t handle, struct drm_vcoh_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->handle = handle;
+	igt_assert_eq(__vcoh_stats(fd, out), 0);
+}

@@ -30,4 +30,18 @@ int __vcoh_bo_dirty(int fd, struct drm_vcoh_bo_dirty *arg);
 void vcoh_bo_dirty(int fd, struct drm_vcoh_dirty_bo *bos, uint32_t count,
 		   struct drm_vcoh_bo_dirty *out);
 
+int __vcoh_submit(int fd, struct drm_vcoh_submit *arg);
+void vcoh_submit(int fd, const uint32_t *handles, uint32_t count,
+		 struct drm_vcoh_submit *out);
+int __vcoh_device_write(int fd, struct drm_vcoh_device_write *arg);
+void vcoh_device_write(int fd, uint32_t handle, uint64_t offset,
+		       const void *data, uint64_t size);
+void vcoh_device_fill(int fd, uint32_t handle, uint64_t offset,
+		      uint64_t size, uint32_t value);
+int __vcoh_device_read(int fd, struct drm_vcoh_device_read *arg);
+void vcoh_device_read(int fd, uint32_t handle, uint64_t offset, void *data,
+		      uint64_t size);
+int __vcoh_stats(int fd, struct drm_vcoh_stats *arg);
+void vcoh_stats(int fd, uint32_t handle, struct drm_vcoh_stats *out);
+
 #endif /* IGT_VCOH_H */

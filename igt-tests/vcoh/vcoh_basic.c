@@ -158,7 +158,7 @@ static void test_invalid_create(int fd)
 		{ VCOH_BO_MAX_SIZE + 1, 0 },
 		{ ~0ull, 0 },
 		{ page_size, VCOH_BO_TRACK_MASK + 1 },
-		{ page_size, VCOH_BO_TRACK_MASK },
+		{ page_size, VCOH_BO_TRACK_MASK | 0x10 },
 		{ page_size, 0x80000000 },
 	};
 	struct drm_vcoh_bo_create good = { .size = page_size };

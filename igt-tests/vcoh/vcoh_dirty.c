@@ -611,10 +611,10 @@ static void test_race(int fd, uint32_t track)
 
 static void test_invalid_create(int fd)
 {
-	struct drm_vcoh_bo_create arg = { .size = ps, .flags = 3 };
+	struct drm_vcoh_bo_create arg = { .size = ps, .flags = 4 };
 
 	igt_assert_eq(__vcoh_bo_create(fd, &arg), -EINVAL);
-	arg.flags = 4;
+	arg.flags = VCOH_BO_TRACK_AUTO | 8;
 	igt_assert_eq(__vcoh_bo_create(fd, &arg), -EINVAL);
 	arg.flags = 1u << 31;
 	igt_assert_eq(__vcoh_bo_create(fd, &arg), -EINVAL);

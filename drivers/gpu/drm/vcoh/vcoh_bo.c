@@ -8,6 +8,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/dma-resv.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -25,9 +26,7 @@
 /* Tracking modes DRM_IOCTL_VCOH_BO_CREATE accepts. */
 static bool vcoh_bo_track_valid(u32 flags)
 {
-	return flags == VCOH_BO_TRACK_NONE ||
-	       flags == VCOH_BO_TRACK_PAGETABLE ||
-	       flags == VCOH_BO_TRACK_MKWRITE;
+	return !(flags & ~VCOH_BO_TRACK_MASK);
 }
 
 bool vcoh_bo_size_valid(u64 size)
@@ -58,15 +57,41 @@ int vcoh_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch, u64 *size)
 	return 0;
 }
 
-static void vcoh_bo_free(struct drm_gem_object *obj)
+static void vcoh_bo_free_pages(struct page **pages, pgoff_t num_pages)
 {
-	struct vcoh_bo *bo = to_vcoh_bo(obj);
 	pgoff_t i;
 
+	for (i = 0; pages && i < num_pages && pages[i]; i++)
+		__free_page(pages[i]);
+	kvfree(pages);
+}
+
+static int vcoh_bo_alloc_pages(struct page **pages, pgoff_t num_pages)
+{
+	pgoff_t i;
+
+	for (i = 0; i < num_pages; i++) {
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO |
+				      __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+		if (!pages[i])
+			return -ENOMEM;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void vcoh_bo_free(struct drm_gem_object *obj)
+{
+	struct vcoh_device *vdev = to_vcoh_device(obj->dev);
+	struct vcoh_bo *bo = to_vcoh_bo(obj);
+
+	mutex_lock(&vdev->bos_lock);
+	list_del(&bo->link);
+	mutex_unlock(&vdev->bos_lock);
+
 	drm_gem_object_release(obj);
-	for (i = 0; i < bo->num_pages && bo->pages[i]; i++)
-		__free_page(bo->pages[i]);
-	kvfree(bo->pages);
+	vcoh_bo_free_pages(bo->pages, bo->num_pages);
+	vcoh_bo_free_pages(bo->device_pages, bo->num_pages);
 	bitmap_free(bo->dirty);
 	kfree(bo);
 }
@@ -77,13 +102,18 @@ static vm_fault_t vcoh_bo_fault(struct vm_fault *vmf)
 	struct vcoh_bo *bo = to_vcoh_bo(vma->vm_private_data);
 	/* vm_pgoff carries the object's fake offset: take it off. */
 	pgoff_t idx = vmf->pgoff - drm_vma_node_start(&bo->base.vma_node);
+	vm_fault_t ret;
 
 	if (idx >= bo->num_pages)
 		return VM_FAULT_SIGBUS;
 
-	return vmf_insert_pfn_prot(vma, vmf->address,
-				   page_to_pfn(bo->pages[idx]),
-				   vcoh_dirty_fault_prot(bo, vma));
+	/* The lock keeps the tracking mode, and so the protection, stable. */
+	dma_resv_lock(bo->base.resv, NULL);
+	ret = vmf_insert_pfn_prot(vma, vmf->address,
+				  page_to_pfn(bo->pages[idx]),
+				  vcoh_dirty_fault_prot(bo, vma));
+	dma_resv_unlock(bo->base.resv);
+	return ret;
 }
 
 static void vcoh_bo_vm_close(struct vm_area_struct *vma)
@@ -122,8 +152,8 @@ static const struct drm_gem_object_funcs vcoh_bo_funcs = {
 static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
 				      u32 track)
 {
+	struct vcoh_device *vdev = to_vcoh_device(dev);
 	struct vcoh_bo *bo;
-	pgoff_t i;
 	int ret;
 
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
@@ -133,27 +163,29 @@ static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
 	size = PAGE_ALIGN(size);
 	bo->base.funcs = &vcoh_bo_funcs;
 	drm_gem_private_object_init(dev, &bo->base, size);
+	mutex_lock(&vdev->bos_lock);
+	list_add_tail(&bo->link, &vdev->bos);
+	mutex_unlock(&vdev->bos_lock);
 
 	/* From here on, dropping the reference frees what was allocated. */
 	bo->num_pages = size >> PAGE_SHIFT;
 	bo->track = track;
-	apply_as_ctx_init_ww_mutex(&bo->as_ctx, &to_vcoh_device(dev)->flush_queue,
+	bo->mode = vcoh_dirty_initial_mode(track, bo->num_pages);
+	apply_as_ctx_init_ww_mutex(&bo->as_ctx, &vdev->flush_queue,
 				   &bo->base.resv->lock);
 	bo->pages = kvcalloc(bo->num_pages, sizeof(*bo->pages), GFP_KERNEL);
+	bo->device_pages = kvcalloc(bo->num_pages, sizeof(*bo->device_pages),
+				    GFP_KERNEL);
 	bo->dirty = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
-	if (!bo->pages || !bo->dirty) {
+	if (!bo->pages || !bo->device_pages || !bo->dirty) {
 		ret = -ENOMEM;
 		goto err_put;
 	}
-	for (i = 0; i < bo->num_pages; i++) {
-		bo->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO |
-					  __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-		if (!bo->pages[i]) {
-			ret = -ENOMEM;
-			goto err_put;
-		}
-		cond_resched();
-	}
+	ret = vcoh_bo_alloc_pages(bo->pages, bo->num_pages);
+	if (!ret)
+		ret = vcoh_bo_alloc_pages(bo->device_pages, bo->num_pages);
+	if (ret)
+		goto err_put;
 
 	ret = drm_gem_create_mmap_offset(&bo->base);
 	if (ret)

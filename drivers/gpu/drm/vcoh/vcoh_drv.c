@@ -3,7 +3,9 @@
  * vcoh: a virtual DRM driver for devices with coherent memory.
  *
  * The device is a platform device with a card and a render node. Its
- * buffer objects live in vcoh_bo.c.
+ * buffer objects live in vcoh_bo.c, their dirty tracking in vcoh_dirty.c,
+ * the device's copy of them in vcoh_devmem.c, and the ioctls that make
+ * the two coherent in vcoh_submit.c and vcoh_sync.c.
  */
 
 #include <linux/module.h>
@@ -33,6 +35,12 @@ static const struct drm_ioctl_desc vcoh_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VCOH_BO_READ, vcoh_bo_read_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VCOH_BO_DIRTY, vcoh_bo_dirty_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VCOH_SUBMIT, vcoh_submit_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VCOH_DEVICE_WRITE, vcoh_device_write_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VCOH_DEVICE_READ, vcoh_device_read_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VCOH_STATS, vcoh_stats_ioctl, DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_GEM_FOPS(vcoh_fops);
@@ -81,6 +89,11 @@ static int __init vcoh_init(void)
 		goto out_devres;
 	}
 	vdev->pdev = pdev;
+	spin_lock_init(&vdev->stats_lock);
+	INIT_LIST_HEAD(&vdev->bos);
+	ret = drmm_mutex_init(&vdev->drm, &vdev->bos_lock);
+	if (ret)
+		goto out_devres;
 	as_flush_queue_init(&vdev->flush_queue);
 	ret = drmm_add_action_or_reset(&vdev->drm, vcoh_release_flush_queue,
 				       NULL);

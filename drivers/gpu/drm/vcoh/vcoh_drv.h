@@ -12,15 +12,51 @@ struct drm_mode_create_dumb;
 struct platform_device;
 
 /**
+ * struct vcoh_stats - counters of an object or of the whole device
+ * @submits: submit and dirty calls that took the object
+ * @scans: scans of the tracking state
+ * @pages_scanned: pages those scans covered
+ * @pages_dirty: pages the scans found written
+ * @pages_copied: pages copied to device memory
+ * @tlb_flushes_queued: scans that left a TLB flush to do
+ * @tlb_flushes_issued: TLB flushes issued by the calls that scanned
+ * @mkwrite_faults: first writes recorded by pfn_mkwrite
+ * @mode_switches: switches of an AUTO object between its two modes
+ * @device_writes: device writes
+ *
+ * The uapi struct drm_vcoh_stats says what each counts.
+ */
+struct vcoh_stats {
+	u64 submits;
+	u64 scans;
+	u64 pages_scanned;
+	u64 pages_dirty;
+	u64 pages_copied;
+	u64 tlb_flushes_queued;
+	u64 tlb_flushes_issued;
+	u64 mkwrite_faults;
+	u64 mode_switches;
+	u64 device_writes;
+};
+
+/**
  * struct vcoh_device - the virtual device
  * @drm: DRM device, embedded
  * @pdev: platform device the DRM device hangs off
  * @flush_queue: TLB flushes of every scan of the device's objects
+ * @stats_lock: protects @stats
+ * @stats: sums of the objects' counters, kept after they are freed
+ * @bos_lock: protects @bos
+ * @bos: every live object, for debugfs
  */
 struct vcoh_device {
 	struct drm_device drm;
 	struct platform_device *pdev;
 	struct as_flush_queue flush_queue;
+	spinlock_t stats_lock;	/* protects stats */
+	struct vcoh_stats stats;
+	struct mutex bos_lock;	/* protects bos */
+	struct list_head bos;
 };
 
 static inline struct vcoh_device *to_vcoh_device(struct drm_device *drm)
@@ -31,27 +67,40 @@ static inline struct vcoh_device *to_vcoh_device(struct drm_device *drm)
 /**
  * struct vcoh_bo - a buffer object
  * @base: GEM object, embedded
- * @pages: the object's memory, one zeroed page per entry
- * @num_pages: number of entries in @pages
- * @track: how CPU writes are found, a VCOH_BO_TRACK_* mode
- * @dirty: a bit per page written since the last scan reported
+ * @pages: the memory the CPU maps, one zeroed page per entry
+ * @device_pages: the device's copy, as many pages
+ * @num_pages: number of entries in @pages and @device_pages
+ * @track: the VCOH_BO_TRACK_* mode user space chose
+ * @mode: the mode in use: @track, or for AUTO, PAGETABLE or MKWRITE
+ * @switch_scans: consecutive scans that argued for AUTO's other mode
+ * @dirty: a bit per page written since the last copy to the device
  * @dirty_start: first bit set in @dirty
  * @dirty_end: one past the last bit set; @dirty_start >= @dirty_end: none
  * @as_ctx: the dirty helpers' context, with the object's dma_resv lock
+ * @stats: the object's counters
+ * @link: entry in the device's list of objects
  *
- * The memory stands for device memory that the CPU can map: user space
- * maps it VM_IO | VM_PFNMAP and the fault handler inserts the pfns.
- * @dirty and its range are protected by the dma_resv lock.
+ * @pages stand for the memory the CPU and the device share, as a
+ * vmwgfx buffer's guest memory; @device_pages for the device's own copy,
+ * as the host's. User space maps @pages VM_IO | VM_PFNMAP and the fault
+ * handler inserts the pfns. The dma_resv lock protects everything but
+ * @pages' contents (the CPU writes those at will), @link and the fields
+ * set at creation.
  */
 struct vcoh_bo {
 	struct drm_gem_object base;
 	struct page **pages;
+	struct page **device_pages;
 	pgoff_t num_pages;
 	u32 track;
+	u32 mode;
+	unsigned int switch_scans;
 	unsigned long *dirty;
 	pgoff_t dirty_start;
 	pgoff_t dirty_end;
 	struct apply_as_ctx as_ctx;
+	struct vcoh_stats stats;
+	struct list_head link;
 };
 
 static inline struct vcoh_bo *to_vcoh_bo(struct drm_gem_object *obj)
@@ -71,10 +120,52 @@ int vcoh_bo_read_ioctl(struct drm_device *dev, void *data,
 		       struct drm_file *file);
 int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
 			struct drm_file *file);
+int vcoh_submit_ioctl(struct drm_device *dev, void *data,
+		      struct drm_file *file);
+int vcoh_device_write_ioctl(struct drm_device *dev, void *data,
+			    struct drm_file *file);
+int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
+			   struct drm_file *file);
+int vcoh_stats_ioctl(struct drm_device *dev, void *data,
+		     struct drm_file *file);
+
+u32 vcoh_dirty_initial_mode(u32 track, pgoff_t num_pages);
 pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma);
 vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf);
 void vcoh_dirty_vm_close(struct vm_area_struct *vma);
-long vcoh_dirty_scan(struct vcoh_bo *bo);
+long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta);
+long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr);
+void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end);
+
+/**
+ * struct vcoh_sync - objects to make coherent in one call
+ * @objs: the objects, referenced
+ * @reports: NULL, or per object a bitmap that receives the pages copied
+ * @count: number of entries in @objs (and @reports)
+ * @pages_scanned: out: pages the scans covered
+ * @pages_copied: out: pages copied to device memory
+ * @tlb_flushes: out: TLB flushes issued
+ * @ptes_changed: out: ptes the scans cleaned or write-protected
+ */
+struct vcoh_sync {
+	struct drm_gem_object **objs;
+	unsigned long **reports;
+	u32 count;
+	u64 pages_scanned;
+	u64 pages_copied;
+	u64 tlb_flushes;
+	u64 ptes_changed;
+};
+
+int vcoh_sync(struct vcoh_device *vdev, struct vcoh_sync *sync);
+int vcoh_sync_flush(struct vcoh_device *vdev, s64 gen);
+pgoff_t vcoh_devmem_copy_dirty(struct vcoh_bo *bo, unsigned long *report);
+
+void vcoh_stats_add(struct vcoh_stats *dst, const struct vcoh_stats *src);
+void vcoh_stats_add_device(struct vcoh_device *vdev,
+			   const struct vcoh_stats *delta);
+void vcoh_stats_read_device(struct vcoh_device *vdev, struct vcoh_stats *out);
+
 void vcoh_debugfs_init(struct drm_minor *minor);
 int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
 		     struct drm_mode_create_dumb *args);

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vcoh submit and dirty ioctls: the two ways user space makes the device
+ * memory coherent. SUBMIT is the execbuf of this device: it names the
+ * objects a job uses and the driver copies what the CPU wrote. BO_DIRTY
+ * does the same and also tells user space which pages those were.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/dma-resv.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/vcoh_drm.h>
+
+#include "vcoh_drv.h"
+
+/* Look up @count objects into sync->objs; a handle may not repeat. */
+static int vcoh_sync_lookup(struct drm_file *file, struct vcoh_sync *sync,
+			    const u32 *handles)
+{
+	u32 i, j;
+
+	for (i = 0; i < sync->count; i++) {
+		sync->objs[i] = drm_gem_object_lookup(file, handles[i]);
+		if (!sync->objs[i])
+			return -ENOENT;
+		for (j = 0; j < i; j++)
+			if (sync->objs[j] == sync->objs[i])
+				return -EINVAL;
+	}
+	return 0;
+}
+
+static void vcoh_sync_put(struct vcoh_sync *sync)
+{
+	u32 i;
+
+	for (i = 0; sync->objs && i < sync->count; i++)
+		if (sync->objs[i])
+			drm_gem_object_put(sync->objs[i]);
+	kvfree(sync->objs);
+}
+
+int vcoh_submit_ioctl(struct drm_device *dev, void *data,
+		      struct drm_file *file)
+{
+	struct drm_vcoh_submit *args = data;
+	struct vcoh_sync sync = { .count = args->count };
+	u32 *handles;
+	int ret;
+
+	if (args->flags || !sync.count || sync.count > VCOH_SUBMIT_MAX_BOS)
+		return -EINVAL;
+
+	handles = vmemdup_array_user(u64_to_user_ptr(args->handles_ptr),
+				     sync.count, sizeof(*handles));
+	if (IS_ERR(handles))
+		return PTR_ERR(handles);
+	sync.objs = kvcalloc(sync.count, sizeof(*sync.objs), GFP_KERNEL);
+	ret = sync.objs ? vcoh_sync_lookup(file, &sync, handles) : -ENOMEM;
+	kvfree(handles);
+	if (ret)
+		goto out;
+
+	ret = vcoh_sync(to_vcoh_device(dev), &sync);
+	if (ret)
+		goto out;
+	args->pages_scanned = sync.pages_scanned;
+	args->pages_copied = sync.pages_copied;
+	args->tlb_flushes = sync.tlb_flushes;
+out:
+	vcoh_sync_put(&sync);
+	return ret;
+}
+
+/* Give a report that could not reach user space back to the object. */
+static void vcoh_dirty_give_back(struct vcoh_bo *bo, const unsigned long *snap)
+{
+	unsigned long first = find_first_bit(snap, bo->num_pages);
+
+	if (first >= bo->num_pages)
+		return;
+	dma_resv_lock(bo->base.resv, NULL);
+	bitmap_or(bo->dirty, bo->dirty, snap, bo->num_pages);
+	vcoh_dirty_mark(bo, first, find_last_bit(snap, bo->num_pages) + 1);
+	dma_resv_unlock(bo->base.resv);
+}
+
+/* Check every entry and set up its report; nothing changes before. */
+static int vcoh_dirty_prepare(struct drm_file *file,
+			      struct drm_vcoh_dirty_bo *args,
+			      struct vcoh_sync *sync)
+{
+	u32 *handles;
+	u32 i;
+	int ret;
+
+	handles = kvmalloc_array(sync->count, sizeof(*handles), GFP_KERNEL);
+	if (!handles)
+		return -ENOMEM;
+	for (i = 0; i < sync->count; i++)
+		handles[i] = args[i].handle;
+	ret = vcoh_sync_lookup(file, sync, handles);
+	kvfree(handles);
+
+	for (i = 0; !ret && i < sync->count; i++) {
+		struct vcoh_bo *bo = to_vcoh_bo(sync->objs[i]);
+
+		if (args[i].flags ||
+		    args[i].bitmap_size < BITS_TO_U64(bo->num_pages) * sizeof(u64))
+			return -EINVAL;
+		sync->reports[i] = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
+		if (!sync->reports[i])
+			return -ENOMEM;
+	}
+	return ret;
+}
+
+static int vcoh_dirty_report(struct drm_vcoh_dirty_bo *a, struct vcoh_bo *bo,
+			     const unsigned long *snap)
+{
+	size_t words = BITS_TO_U64(bo->num_pages);
+	u64 *out;
+	int ret = 0;
+
+	a->num_dirty = bitmap_weight(snap, bo->num_pages);
+	a->first = 0;
+	a->end = 0;
+	if (a->num_dirty) {
+		a->first = find_first_bit(snap, bo->num_pages);
+		a->end = find_last_bit(snap, bo->num_pages) + 1;
+	}
+
+	out = kvmalloc_array(words, sizeof(u64), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	bitmap_to_arr64(out, snap, bo->num_pages);
+	if (copy_to_user(u64_to_user_ptr(a->bitmap_ptr), out,
+			 words * sizeof(u64)))
+		ret = -EFAULT;
+	kvfree(out);
+	return ret;
+}
+
+int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
+			struct drm_file *file)
+{
+	struct drm_vcoh_bo_dirty *args = data;
+	struct drm_vcoh_dirty_bo __user *uargs = u64_to_user_ptr(args->bos_ptr);
+	struct vcoh_sync sync = { .count = args->count };
+	struct drm_vcoh_dirty_bo *bos;
+	int ret;
+	u32 i;
+
+	if (args->flags || !sync.count || sync.count > VCOH_DIRTY_MAX_BOS)
+		return -EINVAL;
+
+	bos = vmemdup_array_user(uargs, sync.count, sizeof(*bos));
+	if (IS_ERR(bos))
+		return PTR_ERR(bos);
+	sync.objs = kvcalloc(sync.count, sizeof(*sync.objs), GFP_KERNEL);
+	sync.reports = kvcalloc(sync.count, sizeof(*sync.reports), GFP_KERNEL);
+	ret = sync.objs && sync.reports ?
+	      vcoh_dirty_prepare(file, bos, &sync) : -ENOMEM;
+	if (!ret)
+		ret = vcoh_sync(to_vcoh_device(dev), &sync);
+	if (ret)
+		goto out;
+	args->tlb_flushes = sync.tlb_flushes;
+	args->ptes_changed = sync.ptes_changed;
+
+	/*
+	 * The device has the pages already; a report that cannot be written
+	 * out is given back to its object, so the next call reports it.
+	 */
+	for (i = 0; i < sync.count && !ret; i++)
+		ret = vcoh_dirty_report(&bos[i], to_vcoh_bo(sync.objs[i]),
+					sync.reports[i]);
+	if (!ret &&
+	    copy_to_user(uargs, bos, array_size(sync.count, sizeof(*bos))))
+		ret = -EFAULT;
+	if (ret)
+		for (i = 0; i < sync.count; i++)
+			vcoh_dirty_give_back(to_vcoh_bo(sync.objs[i]),
+					     sync.reports[i]);
+out:
+	for (i = 0; sync.reports && i < sync.count; i++)
+		bitmap_free(sync.reports[i]);
+	kvfree(sync.reports);
+	vcoh_sync_put(&sync);
+	kvfree(bos);
+	return ret;
+}
