@@ -44,6 +44,7 @@
 struct as_walk {
 	struct vm_area_struct *vma;
 	bool clean;
+	bool wrprotect;
 	unsigned long total;
 	unsigned long tstart;
 	unsigned long tend;
@@ -110,12 +111,12 @@ static int as_check_contract(struct apply_as_ctx *ctx,
 	return 0;
 }
 
-static void as_record(struct as_walk *w, unsigned long addr)
+static void as_record(struct as_walk *w, unsigned long addr, bool dirty)
 {
 	w->total++;
 	w->tstart = min(w->tstart, addr);
 	w->tend = max(w->tend, addr + PAGE_SIZE);
-	if (w->clean) {
+	if (w->clean && dirty) {
 		pgoff_t bit = linear_page_index(w->vma, addr) - w->bitmap_pgoff;
 
 		__set_bit(bit, w->bitmap);
@@ -139,17 +140,21 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 
 	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE) {
 		pte_t ptent = ptep_get(pte);
-		pte_t old;
+		pte_t old, new;
 
 		if (!pte_present(ptent) ||
-		    !(w->clean ? pte_dirty(ptent) : pte_write(ptent)))
+		    !((w->clean && pte_dirty(ptent)) ||
+		      (w->wrprotect && pte_write(ptent))))
 			continue;
 
 		old = ptep_modify_prot_start(vma, addr, pte);
-		ptep_modify_prot_commit(vma, addr, pte, old,
-					w->clean ? pte_mkclean(old) :
-						   pte_wrprotect(old));
-		as_record(w, addr);
+		new = old;
+		if (w->clean)
+			new = pte_mkclean(new);
+		if (w->wrprotect)
+			new = pte_wrprotect(new);
+		ptep_modify_prot_commit(vma, addr, pte, old, new);
+		as_record(w, addr, pte_dirty(old));
 	}
 	pte_unmap_unlock(start_pte, ptl);
 	return true;
@@ -328,6 +333,11 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
  * returns. Huge entries are never split. Takes @mapping's i_mmap lock and
  * might sleep.
  *
+ * The dirty bits stay as they are. A read-only pte left dirty becomes
+ * writable again, without a fault, when user space mprotect()s the vma
+ * read-only and back; a driver that records writes in pfn_mkwrite wants
+ * apply_as_clean_wrprotect() instead.
+ *
  * Return: the number of ptes write-protected; -EINVAL for a NULL mapping
  * or an empty or overflowing range; -ENOLCK, with a warning and nothing
  * changed, when the external lock is not held.
@@ -335,7 +345,7 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
 long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
 			pgoff_t nr, struct apply_as_ctx *ctx)
 {
-	struct as_walk w = {};
+	struct as_walk w = { .wrprotect = true };
 	int ret;
 
 	if (!mapping || !as_range_valid(first_index, nr))
@@ -347,6 +357,44 @@ long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
 	return as_walk_mapping(mapping, first_index, nr, &w, ctx);
 }
 EXPORT_SYMBOL_GPL(apply_as_wrprotect);
+
+/* apply_as_clean() and apply_as_clean_wrprotect(). */
+static long as_clean(struct address_space *mapping, pgoff_t first_index,
+		     pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
+		     pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+		     struct apply_as_ctx *ctx, bool wrprotect)
+{
+	struct as_walk w = {
+		.clean = true,
+		.wrprotect = wrprotect,
+		.bitmap = bitmap,
+		.bitmap_pgoff = bitmap_pgoff,
+		.start = ULONG_MAX,
+		.end = 0,
+	};
+	long ret;
+
+	if (!mapping || !bitmap || !start || !end ||
+	    !as_range_valid(first_index, nr) || first_index < bitmap_pgoff ||
+	    first_index - bitmap_pgoff > bitmap_bits ||
+	    nr > bitmap_bits - (first_index - bitmap_pgoff))
+		return -EINVAL;
+	ret = as_check_contract(ctx, mapping);
+	if (ret)
+		return ret;
+
+	ret = as_walk_mapping(mapping, first_index, nr, &w, ctx);
+	if (w.end > w.start) {
+		if (*start >= *end) {
+			*start = w.start;
+			*end = w.end;
+		} else {
+			*start = min(*start, w.start);
+			*end = max(*end, w.end);
+		}
+	}
+	return ret;
+}
 
 /**
  * apply_as_clean - clean the ptes mapping a range of a mapping and record
@@ -381,37 +429,43 @@ long apply_as_clean(struct address_space *mapping, pgoff_t first_index,
 		    pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
 		    struct apply_as_ctx *ctx)
 {
-	struct as_walk w = {
-		.clean = true,
-		.bitmap = bitmap,
-		.bitmap_pgoff = bitmap_pgoff,
-		.start = ULONG_MAX,
-		.end = 0,
-	};
-	long ret;
-
-	if (!mapping || !bitmap || !start || !end ||
-	    !as_range_valid(first_index, nr) || first_index < bitmap_pgoff ||
-	    first_index - bitmap_pgoff > bitmap_bits ||
-	    nr > bitmap_bits - (first_index - bitmap_pgoff))
-		return -EINVAL;
-	ret = as_check_contract(ctx, mapping);
-	if (ret)
-		return ret;
-
-	ret = as_walk_mapping(mapping, first_index, nr, &w, ctx);
-	if (w.end > w.start) {
-		if (*start >= *end) {
-			*start = w.start;
-			*end = w.end;
-		} else {
-			*start = min(*start, w.start);
-			*end = max(*end, w.end);
-		}
-	}
-	return ret;
+	return as_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
+			bitmap_bits, start, end, ctx, false);
 }
 EXPORT_SYMBOL_GPL(apply_as_clean);
+
+/**
+ * apply_as_clean_wrprotect - clean and write-protect the ptes mapping a
+ * range of a mapping and record which were dirty
+ * @mapping: the address space
+ * @first_index: first page offset of the range
+ * @nr: number of page offsets in the range
+ * @bitmap_pgoff: page offset that bit 0 of @bitmap stands for
+ * @bitmap: one bit per page offset
+ * @bitmap_bits: number of bits in @bitmap; it must cover the range
+ * @start: in and out: first set bit of @bitmap (relative to @bitmap_pgoff)
+ * @end: in and out: one past the last set bit; *@start >= *@end means none
+ * @ctx: the caller's context; its external lock must be held
+ *
+ * apply_as_clean() and apply_as_wrprotect() in one update of each pte: a
+ * write that lands before the update is recorded, and after the flush
+ * every write faults. Use it to start tracking writes in pfn_mkwrite
+ * (switching from dirty bits, or before the device writes the pages), and
+ * for the scans of such tracking: it leaves no read-only pte dirty, which
+ * mprotect() could make writable again without a fault.
+ *
+ * Return: the number of ptes changed; errors as apply_as_clean().
+ */
+long apply_as_clean_wrprotect(struct address_space *mapping,
+			      pgoff_t first_index, pgoff_t nr,
+			      pgoff_t bitmap_pgoff, unsigned long *bitmap,
+			      pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+			      struct apply_as_ctx *ctx)
+{
+	return as_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
+			bitmap_bits, start, end, ctx, true);
+}
+EXPORT_SYMBOL_GPL(apply_as_clean_wrprotect);
 
 /**
  * apply_as_pfn_mkwrite - let a write through a write-protected pte

@@ -144,44 +144,28 @@ static long vcoh_dirty_clean(struct vcoh_bo *bo, unsigned long *bitmap,
 }
 
 /*
- * PAGETABLE -> MKWRITE: write-protect every pte, then clean them once more
- * into the record, which catches writes that landed between the scan's
- * clean and the write-protect. From the coming flush on, a write faults.
+ * PAGETABLE -> MKWRITE: clean and write-protect every pte in one update,
+ * recording the dirty ones: writes since the scan's clean are kept, and
+ * from the coming flush on, a write faults.
  */
 static long vcoh_dirty_to_mkwrite(struct vcoh_bo *bo)
 {
-	long wp, clean;
+	long ret = vcoh_dirty_protect(bo, 0, bo->num_pages);
 
-	wp = apply_as_wrprotect(vcoh_dirty_mapping(bo), vcoh_dirty_index(bo),
-				bo->num_pages, &bo->as_ctx);
-	if (wp < 0)
-		return wp;
-	bo->mode = VCOH_BO_TRACK_MKWRITE;
-	clean = vcoh_dirty_clean(bo, bo->dirty, &bo->dirty_start,
-				 &bo->dirty_end);
-	return clean < 0 ? clean : wp + clean;
+	if (ret >= 0)
+		bo->mode = VCOH_BO_TRACK_MKWRITE;
+	return ret;
 }
 
 /*
- * MKWRITE -> PAGETABLE: every dirty pte was recorded by pfn_mkwrite, so
- * clean them into a scratch bitmap and drop it; otherwise the first
- * PAGETABLE scan would report those pages again. The ptes stay
- * write-protected: the next write goes through pfn_mkwrite once more.
+ * MKWRITE -> PAGETABLE: the scan has just cleaned and write-protected what
+ * was written, so no pte is writable or dirty. The next write to a page
+ * goes through pfn_mkwrite once more, which leaves the pte writable and
+ * dirty for the PAGETABLE scans.
  */
-static long vcoh_dirty_to_pagetable(struct vcoh_bo *bo)
+static void vcoh_dirty_to_pagetable(struct vcoh_bo *bo)
 {
-	pgoff_t start = 0, end = 0;
-	unsigned long *scratch;
-	long clean;
-
-	scratch = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
-	if (!scratch)
-		return 0;	/* stay in MKWRITE, which is always correct */
-	clean = vcoh_dirty_clean(bo, scratch, &start, &end);
-	bitmap_free(scratch);
-	if (clean >= 0)
-		bo->mode = VCOH_BO_TRACK_PAGETABLE;
-	return clean;
+	bo->mode = VCOH_BO_TRACK_PAGETABLE;
 }
 
 /*
@@ -210,10 +194,11 @@ static long vcoh_dirty_auto(struct vcoh_bo *bo, pgoff_t written,
 		return 0;
 
 	bo->switch_scans = 0;
+	ret = 0;
 	if (bo->mode == VCOH_BO_TRACK_PAGETABLE)
 		ret = vcoh_dirty_to_mkwrite(bo);
 	else
-		ret = vcoh_dirty_to_pagetable(bo);
+		vcoh_dirty_to_pagetable(bo);
 	if (ret >= 0)
 		delta->mode_switches++;
 	return ret;
@@ -279,19 +264,24 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 }
 
 /**
- * vcoh_dirty_protect - write-protect pages of an object
+ * vcoh_dirty_protect - write-protect pages of an object, recording writes
  * @bo: the object, its dma_resv lock held
  * @first: first page, counted from the object's start
  * @nr: number of pages
  *
- * Once the flush this queues is done, a CPU write to those pages goes
- * through pfn_mkwrite, which waits for the lock.
+ * Dirty ptes are recorded in bo->dirty, cleaned and write-protected in one
+ * update. Once the flush this queues is done, a CPU write to those pages
+ * goes through pfn_mkwrite, which waits for the lock. No read-only pte is
+ * left dirty: mprotect() would make it writable again without a fault.
  *
  * Return: ptes changed, or a negative error code from the helpers.
  */
 long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
 {
-	return apply_as_wrprotect(vcoh_dirty_mapping(bo),
-				  vcoh_dirty_index(bo) + first, nr,
-				  &bo->as_ctx);
+	pgoff_t index = vcoh_dirty_index(bo);
+
+	return apply_as_clean_wrprotect(vcoh_dirty_mapping(bo), index + first,
+					nr, index, bo->dirty, bo->num_pages,
+					&bo->dirty_start, &bo->dirty_end,
+					&bo->as_ctx);
 }
