@@ -397,10 +397,23 @@ static void as_test_walk_bad_input(struct kunit *test)
 					     &env->ctx), -EINVAL);
 	KUNIT_EXPECT_EQ(test, apply_as_clean(m, 0, 1, 0, bm, 128, &start, NULL,
 					     &env->ctx), -EINVAL);
+	/* The combined walker checks the same. */
+	KUNIT_EXPECT_EQ(test, apply_as_clean_wrprotect(m, 0, 0, 0, bm, 128,
+						       &start, &end, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, apply_as_clean_wrprotect(m, 5, 1, 10, bm, 128,
+						       &start, &end, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, apply_as_clean_wrprotect(m, 0, 1, 0, NULL, 128,
+						       &start, &end, &env->ctx),
+			-EINVAL);
 
 	/* The same calls, valid: nothing maps the mapping, nothing changes. */
 	KUNIT_EXPECT_EQ(test, apply_as_wrprotect(m, 0, 1, &env->ctx), 0);
 	KUNIT_EXPECT_EQ(test, as_clean(env, m, 10, 128, 10, bm, 128), 0);
+	KUNIT_EXPECT_EQ(test, apply_as_clean_wrprotect(m, 0, 1, 0, bm, 128,
+						       &start, &end, &env->ctx),
+			0);
 	KUNIT_EXPECT_EQ(test, as_clean(env, m, ULONG_MAX, 1, ULONG_MAX - 1, bm,
 				       2), 0);
 	mutex_unlock(&env->lock);
@@ -410,7 +423,8 @@ static void as_test_walk_bad_input(struct kunit *test)
 static void as_test_walk_unlocked(struct kunit *test)
 {
 	struct as_walk_env *env = test->priv;
-	long wp, clean;
+	pgoff_t start = 0, end = 0;
+	long wp, clean, both;
 
 	/*
 	 * Without the external lock a walk warns once and returns an
@@ -420,10 +434,13 @@ static void as_test_walk_unlocked(struct kunit *test)
 	pr_info("expect-warning-begin: as_check_contract\n");
 	wp = apply_as_wrprotect(&env->mapping, 0, 1, &env->ctx);
 	clean = as_clean(env, &env->mapping, 0, 1, 0, env->bitmap, 128);
+	both = apply_as_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
+					128, &start, &end, &env->ctx);
 	pr_info("expect-warning-end\n");
 
 	KUNIT_EXPECT_EQ(test, wp, -ENOLCK);
 	KUNIT_EXPECT_EQ(test, clean, -ENOLCK);
+	KUNIT_EXPECT_EQ(test, both, -ENOLCK);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
 	KUNIT_EXPECT_EQ(test, env->bitmap[0], 0);
 

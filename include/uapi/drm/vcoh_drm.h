@@ -199,8 +199,8 @@ struct drm_vcoh_bo_dirty {
  * since its last scan, the TLB is flushed once for the whole call, and
  * exactly those pages are copied to the object's device memory. Objects
  * of mode %VCOH_BO_TRACK_NONE have every page copied.
- * Errors: -EINVAL if @count is 0 or above %VCOH_SUBMIT_MAX_BOS, @flags or
- * @pad is not 0, or a handle appears twice; -ENOENT for a bad handle;
+ * Errors: -EINVAL if @count is 0 or above %VCOH_SUBMIT_MAX_BOS, @flags is
+ * not 0, or a handle appears twice; -ENOENT for a bad handle;
  * -EFAULT if @handles_ptr cannot be read. Nothing is scanned or copied
  * when an error is returned.
  */
