@@ -31,7 +31,8 @@
 /**
  * struct as_walk - state of one walk
  * @vma: the vma being walked
- * @clean: clean dirty ptes (else write-protect writable ones)
+ * @clean: clean dirty ptes, recording them in @bitmap
+ * @wrprotect: write-protect writable ptes
  * @total: ptes changed so far
  * @tstart: first address changed in @vma
  * @tend: end of the last address changed in @vma

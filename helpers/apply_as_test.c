@@ -86,15 +86,16 @@ static void as_test_separate_ranges(struct kunit *test)
 	struct as_test_env *env = test->priv;
 	struct as_flush_stats st;
 
-	/* Ranges with a gap stay apart: one flush each, gap not covered. */
+	/* Ranges with a gap stay apart, but one call flushes both. */
 	as_queue_flush(&env->queue, env->mm, PG(1), PG(2));
 	as_queue_flush(&env->queue, env->mm, PG(4), PG(6));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
-	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 2);
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
 	st = as_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
-	KUNIT_EXPECT_EQ(test, st.pages_flushed, 3);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 5);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
 }
 
 static void as_test_ceiling(struct kunit *test)
@@ -113,14 +114,24 @@ static void as_test_ceiling(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
 
-	/* At the ceiling, ranges are still flushed one by one. */
-	env->queue.ceiling = 2;
+	/* Two pages, but five between them: above a ceiling of four. */
+	env->queue.ceiling = 4;
 	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
 	as_queue_flush(&env->queue, env->mm, PG(4), PG(5));
-	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 2);
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
 	st = as_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
-	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+
+	/* At the ceiling, one range flush still covers them. */
+	env->queue.ceiling = 5;
+	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	as_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 5);
 }
 
 static void as_test_generations(struct kunit *test)
@@ -134,12 +145,13 @@ static void as_test_generations(struct kunit *test)
 	KUNIT_EXPECT_GT(test, g1, 0);
 	KUNIT_EXPECT_GT(test, g2, g1);
 
-	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1), 2);
+	/* Both ranges of the mm go in one flush. */
+	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1), 1);
 	/* Already flushed, by this or another caller: nothing more to do. */
 	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1), 0);
 	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g2), 0);
 	st = as_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
 
 	/* Merging into a pending range still hands out a newer generation. */
 	g3 = as_queue_flush(&env->queue, env->mm, PG(0), PG(1));

@@ -224,54 +224,49 @@ s64 as_queue_flush(struct as_flush_queue *queue, struct mm_struct *mm,
 }
 EXPORT_SYMBOL_GPL(as_queue_flush);
 
-/* Flush every range of @first's mm in @batch, as one batch. */
+/*
+ * Flush every range of @first's mm in @batch with one call: each call is a
+ * shootdown, an IPI to every CPU running the mm. Flushing the pages
+ * between the ranges too costs less than a second IPI; above the ceiling,
+ * the whole mm goes, as flush_tlb_range() itself would decide.
+ */
 static unsigned int as_flush_one_mm(struct as_flush_queue *queue,
 				    struct list_head *batch,
 				    struct as_flush_range *first,
 				    struct as_flush_stats *st)
 {
 	struct mm_struct *mm = first->mm;
-	unsigned long pages = 0;
+	unsigned long start = first->start, end = first->end;
 	struct as_flush_range *r;
-	unsigned int calls = 0;
-	bool whole;
+	unsigned long pages;
 
-	r = first;
-	list_for_each_entry_from(r, batch, link)
-		if (r->mm == mm)
-			pages += (r->end - r->start) >> PAGE_SHIFT;
-
-	/* The address space is gone: exit_mmap() has flushed all of it. */
-	if (!atomic_read(&mm->mm_users)) {
-		r = first;
-		list_for_each_entry_from(r, batch, link) {
-			if (r->mm == mm) {
-				r->flushed = true;
-				st->dead_mm_skips++;
-			}
-		}
-		return 0;
-	}
-
-	whole = pages > queue->ceiling;
-	if (whole) {
-		flush_tlb_mm(mm);
-		st->mm_flushes++;
-		calls++;
-	}
 	r = first;
 	list_for_each_entry_from(r, batch, link) {
 		if (r->mm != mm)
 			continue;
-		if (!whole) {
-			as_flush_mm_range(mm, r->start, r->end);
-			st->range_flushes++;
-			st->pages_flushed += (r->end - r->start) >> PAGE_SHIFT;
-			calls++;
-		}
+		start = min(start, r->start);
+		end = max(end, r->end);
 		r->flushed = true;
 	}
-	return calls;
+
+	/* The address space is gone: exit_mmap() has flushed all of it. */
+	if (!atomic_read(&mm->mm_users)) {
+		r = first;
+		list_for_each_entry_from(r, batch, link)
+			st->dead_mm_skips += r->mm == mm;
+		return 0;
+	}
+
+	pages = (end - start) >> PAGE_SHIFT;
+	if (pages > queue->ceiling) {
+		flush_tlb_mm(mm);
+		st->mm_flushes++;
+	} else {
+		as_flush_mm_range(mm, start, end);
+		st->range_flushes++;
+		st->pages_flushed += pages;
+	}
+	return 1;
 }
 
 /* Flush everything pending. Called with the flush lock held. */
@@ -322,9 +317,9 @@ static int as_flush_pending(struct as_flush_queue *queue)
  * @queue: the flush queue
  * @gen: a generation returned by as_queue_flush() or a walk
  *
- * Flushes everything pending in @queue: one flush per merged range of
- * each mm, or one whole-mm flush when that mm has more than the queue's
- * ceiling of pages pending. Returns at once when another caller has
+ * Flushes everything pending in @queue with one call per mm: a range
+ * flush over the span of the mm's pending pages, or a whole-mm flush when
+ * that span is above the queue's ceiling. Returns at once when another caller has
  * already flushed @gen; waits for a flush of @gen that is in progress.
  * Might sleep.
  *

@@ -38,6 +38,7 @@ static size_t ps;
  */
 struct obj {
 	uint32_t handle;
+	uint32_t track;
 	size_t npages;
 	uint8_t *map;
 	uint8_t *shadow;
@@ -48,7 +49,10 @@ struct obj {
 enum copied {
 	/* Exactly the pages written. */
 	COPIED_EXACT,
-	/* A writable mapping went away: PAGETABLE counts it all as written. */
+	/*
+	 * A writable mapping went away: PAGETABLE and AUTO (which may have
+	 * left PAGETABLE since the ptes went) count it all as written.
+	 */
 	COPIED_UNMAPPED,
 	/* Other submits or device writes in between took some of them. */
 	COPIED_ANY,
@@ -104,6 +108,7 @@ static struct obj obj_new(int fd, size_t npages, uint32_t track, bool map)
 	struct obj o = { .npages = npages };
 
 	o.handle = vcoh_bo_create_tracked(fd, npages * ps, track);
+	o.track = track;
 	if (map)
 		o.map = vcoh_bo_map(fd, o.handle, npages * ps,
 				    PROT_READ | PROT_WRITE);
@@ -228,6 +233,9 @@ static void sync_check(int fd, struct obj *o, const uint8_t *view,
 	uint32_t mode = cur_mode(fd, o->handle);
 	struct drm_vcoh_submit out;
 
+	/* Only a fixed MKWRITE object counts an unmapped mapping exactly. */
+	if (o->track == VCOH_BO_TRACK_AUTO)
+		mode = VCOH_BO_TRACK_PAGETABLE;
 	vcoh_submit(fd, &o->handle, 1, &out);
 	check_copied(mode, out.pages_copied, count_written(o), o->npages, how);
 	check_obj(fd, o, view);

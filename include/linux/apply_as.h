@@ -16,7 +16,7 @@
 struct address_space;
 struct vm_fault;
 
-/* Above this many pending pages of one mm, flush the whole mm at once. */
+/* Above a span of this many pages pending in one mm, flush the whole mm. */
 #define AS_FLUSH_CEILING_DEFAULT	33
 
 /**
@@ -24,7 +24,7 @@ struct vm_fault;
  * @queued: ranges handed to as_queue_flush()
  * @merged: of those, ranges merged into a range already pending
  * @range_flushes: flush_tlb_range() calls issued
- * @mm_flushes: whole-mm flushes issued (pending pages above the ceiling)
+ * @mm_flushes: whole-mm flushes issued (pending span above the ceiling)
  * @pages_flushed: pages covered by the range flushes
  * @dead_mm_skips: ranges dropped because their address space was gone
  */
@@ -46,7 +46,7 @@ struct as_flush_stats {
  * @nr_pending: entries on @pending and @inflight, read locklessly
  * @gen: generation handed out by the last as_queue_flush()
  * @flushed_gen: every range queued at or before this generation is flushed
- * @ceiling: pending pages of one mm above which its whole TLB is flushed
+ * @ceiling: pages; a larger span pending in one mm flushes its whole TLB
  * @stats: counters, see as_flush_queue_stats()
  *
  * The caller owns the queue (for example one per DRM device) and must

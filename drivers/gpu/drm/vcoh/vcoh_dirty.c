@@ -109,7 +109,9 @@ vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
 /*
  * Unmapping zaps the ptes with their dirty bits before the vma is closed,
  * and nothing else remembers them: count every page such a mapping covered
- * as written. MKWRITE objects recorded their writes at the first fault.
+ * as written. MKWRITE objects recorded their writes at the first fault,
+ * but an AUTO object may have switched to MKWRITE between the zap and
+ * now, on scans that no longer saw the zapped ptes: count it too.
  */
 void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 {
@@ -125,7 +127,8 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 	if (first >= end)
 		return;
 	dma_resv_lock(bo->base.resv, NULL);
-	if (bo->mode == VCOH_BO_TRACK_PAGETABLE) {
+	if (bo->mode == VCOH_BO_TRACK_PAGETABLE ||
+	    bo->track == VCOH_BO_TRACK_AUTO) {
 		bitmap_set(bo->dirty, first, end - first);
 		vcoh_dirty_mark(bo, first, end);
 	}

@@ -1,0 +1,1628 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Coherency of the CPU's and the device's views of vcoh buffer objects:
+ * DRM_IOCTL_VCOH_SUBMIT copies exactly the pages the CPU wrote, in every
+ * tracking mode and with writers running on another vCPU;
+ * DRM_IOCTL_VCOH_DEVICE_WRITE keeps the CPU's pending writes and hands the
+ * CPU the device's data; AUTO switches modes as documented; the counters
+ * of DRM_IOCTL_VCOH_STATS add up; and bad arguments change nothing.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "igt.h"
+#include "igt_vcoh.h"
+
+IGT_TEST_DESCRIPTION("The CPU and the device see the same vcoh objects.");
+
+static size_t ps;
+
+static const struct {
+	const char *name;
+	uint32_t track;
+} modes[] = {
+	{ "none", VCOH_BO_TRACK_NONE },
+	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
+	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
+	{ "auto", VCOH_BO_TRACK_AUTO },
+};
+
+struct cbo {
+	uint32_t handle;
+	uint32_t track;
+	size_t npages;
+	size_t size;
+	uint8_t *map;
+};
+
+/* The AUTO heuristic's module parameters. */
+struct auto_params {
+	unsigned int max_pages;		/* from this size on, start MKWRITE */
+	unsigned int switch_scans;	/* a switch takes one scan more */
+	unsigned int dense_percent;	/* MKWRITE leaves above this */
+};
+
+static void *xzalloc(size_t size)
+{
+	void *p = calloc(1, size);
+
+	igt_assert(p);
+	return p;
+}
+
+static struct cbo cbo_new(int fd, size_t npages, uint32_t track)
+{
+	struct cbo b = {
+		.track = track,
+		.npages = npages,
+		.size = npages * ps,
+	};
+
+	b.handle = vcoh_bo_create_tracked(fd, b.size, track);
+	b.map = vcoh_bo_map(fd, b.handle, b.size, PROT_READ | PROT_WRITE);
+	return b;
+}
+
+static void cbo_free(int fd, struct cbo *b)
+{
+	munmap(b->map, b->size);
+	gem_close(fd, b->handle);
+}
+
+/* A handle that was valid and is not any more. */
+static uint32_t closed_handle(int fd)
+{
+	uint32_t handle = vcoh_bo_create(fd, ps);
+
+	gem_close(fd, handle);
+	return handle;
+}
+
+static unsigned int vcoh_param(const char *name, unsigned int dflt)
+{
+	char path[128];
+	unsigned int v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/vcoh/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%u", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+static struct auto_params auto_params(void)
+{
+	struct auto_params ap = {
+		.max_pages = vcoh_param("auto_pagetable_max_pages", 512),
+		.switch_scans = vcoh_param("auto_switch_scans", 2),
+		.dense_percent = vcoh_param("auto_dense_percent", 10),
+	};
+
+	igt_debug("auto: max_pages %u, switch_scans %u, dense_percent %u\n",
+		  ap.max_pages, ap.switch_scans, ap.dense_percent);
+	return ap;
+}
+
+/* Fewest pages written that make a scan of @npages pages dense. */
+static size_t dense_pages(const struct auto_params *ap, size_t npages)
+{
+	return (size_t)ap->dense_percent * npages / 100 + 1;
+}
+
+static uint32_t initial_mode(const struct auto_params *ap, uint32_t track,
+			     size_t npages)
+{
+	if (track != VCOH_BO_TRACK_AUTO)
+		return track;
+	return npages < ap->max_pages ? VCOH_BO_TRACK_PAGETABLE :
+					VCOH_BO_TRACK_MKWRITE;
+}
+
+static struct drm_vcoh_stats bo_stats(int fd, uint32_t handle)
+{
+	struct drm_vcoh_stats s;
+
+	vcoh_stats(fd, handle, &s);
+	return s;
+}
+
+/* Submit @b alone; one call flushes the TLB once at most. */
+static struct drm_vcoh_submit submit_one(int fd, const struct cbo *b)
+{
+	struct drm_vcoh_submit s;
+
+	vcoh_submit(fd, &b->handle, 1, &s);
+	igt_assert_cmpu64(s.tlb_flushes, <=, >, 1);
+	igt_assert_cmpu64(s.pages_scanned, <=, >, b->npages);
+	igt_assert_cmpu64(s.pages_copied, <=, >, b->npages);
+	return s;
+}
+
+static size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i = 0;
+
+	if (!memcmp(a, b, len))
+		return len;
+	while (a[i] == b[i])
+		i++;
+	return i;
+}
+
+static void check_bytes(const uint8_t *got, const uint8_t *want, size_t len,
+			const char *what)
+{
+	size_t i = first_diff(got, want, len);
+
+	igt_assert_f(i == len,
+		     "%s: byte %#zx (page %zu) is %#x, expected %#x\n",
+		     what, i, i / ps, got[i], want[i]);
+}
+
+/* The device memory of @b holds @want. */
+static void check_device(int fd, const struct cbo *b, const uint8_t *want,
+			 const char *what)
+{
+	uint8_t *dev = xzalloc(b->size);
+
+	vcoh_device_read(fd, b->handle, 0, dev, b->size);
+	check_bytes(dev, want, b->size, what);
+	free(dev);
+}
+
+/* The device memory of @b holds what the CPU sees through the mapping. */
+static void check_device_is_cpu(int fd, const struct cbo *b)
+{
+	check_device(fd, b, b->map, "device memory against the CPU's view");
+}
+
+/*
+ * Write one byte in each of @n pages from page @first on, wrapping
+ * around, changing it; @n pages are written if @n <= b->npages.
+ */
+static void write_pages(struct cbo *b, size_t first, size_t n, uint8_t val)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t page = (first + i) % b->npages;
+
+		b->map[page * ps + (i * 67 + val) % ps] ^= val | 1;
+	}
+}
+
+/* Write @len bytes through the mapping and into @shadow alike. */
+static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
+		      uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t v = seed + i * 7 + (i >> 12);
+
+		b->map[off + i] = v;
+		shadow[off + i] = v;
+	}
+}
+
+/* What a device fill of [off, off + len) leaves in memory. */
+static void fill_words(uint8_t *shadow, size_t off, size_t len,
+		       uint32_t value)
+{
+	for (size_t i = 0; i < len; i += sizeof(value))
+		memcpy(shadow + off + i, &value, sizeof(value));
+}
+
+static size_t count_pages(const bool *written, size_t npages)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < npages; p++)
+		n += written[p];
+	return n;
+}
+
+/* Idle submits until an AUTO object in PAGETABLE has gone MKWRITE. */
+static void auto_idle_to_mkwrite(int fd, const struct cbo *b,
+				 const struct auto_params *ap)
+{
+	for (unsigned int i = 0; i <= ap->switch_scans; i++) {
+		if (bo_stats(fd, b->handle).mode == VCOH_BO_TRACK_MKWRITE)
+			break;
+		igt_assert_eq_u64(submit_one(fd, b).pages_copied, 0);
+	}
+	igt_assert_eq_u32(bo_stats(fd, b->handle).mode, VCOH_BO_TRACK_MKWRITE);
+}
+
+enum pattern { PAT_SPARSE, PAT_DENSE, PAT_RANDOM, PAT_EDGES };
+
+static const struct {
+	const char *name;
+	const char *desc;
+} patterns[] = {
+	[PAT_SPARSE] = {
+		"sparse",
+		"Every 7th page written through the mapping reaches the device with a submit, which copies those pages and no other.",
+	},
+	[PAT_DENSE] = {
+		"dense",
+		"Every page written through the mapping, a byte or all of it, reaches the device with a submit.",
+	},
+	[PAT_RANDOM] = {
+		"random",
+		"Random bytes in random pages reach the device with a submit, which copies exactly the pages written.",
+	},
+	[PAT_EDGES] = {
+		"page-edges",
+		"Writes to the first and last bytes of pages reach the device with a submit, which copies exactly those pages.",
+	},
+};
+
+static void cpu_flip(struct cbo *b, size_t off, uint8_t mask, bool *written)
+{
+	b->map[off] ^= mask ?: 0xa5;
+	written[off / ps] = true;
+}
+
+static void write_pattern(struct cbo *b, enum pattern pat, unsigned int round,
+			  unsigned int *seed, bool *written)
+{
+	uint8_t v = 0x11 * (round + 1);
+	size_t p;
+
+	switch (pat) {
+	case PAT_SPARSE:
+		for (p = round; p < b->npages; p += 7)
+			cpu_flip(b, p * ps + (p * 131 + round) % ps, v + p,
+				 written);
+		break;
+	case PAT_DENSE:
+		for (p = 0; p < b->npages; p++) {
+			if (round) {
+				memset(b->map + p * ps, v + p, ps);
+				written[p] = true;
+			} else {
+				cpu_flip(b, p * ps + (p * 37) % ps, v ^ p,
+					 written);
+			}
+		}
+		break;
+	case PAT_RANDOM:
+		for (int i = 0; i < 64; i++) {
+			size_t page = rand_r(seed) % b->npages;
+			size_t len = 1 + rand_r(seed) % 32;
+			size_t off = page * ps + rand_r(seed) % (ps - len);
+
+			for (size_t j = 0; j < len; j++)
+				cpu_flip(b, off + j, rand_r(seed), written);
+		}
+		break;
+	case PAT_EDGES:
+		for (p = 0; p < b->npages; p++) {
+			if (p % 3 == round)
+				cpu_flip(b, p * ps, v + p, written);
+			if (p % 4 == round + 1)
+				cpu_flip(b, p * ps + ps - 1, v - p, written);
+		}
+		/* A mask no loop above used, so that no flip undoes one. */
+		cpu_flip(b, 0, v ^ 0x3c, written);
+		cpu_flip(b, b->size - 1, v ^ 0x3c, written);
+		break;
+	}
+}
+
+#define C2D_PAGES	256
+#define C2D_ROUNDS	2
+
+static void test_cpu_to_device(int fd, uint32_t track, enum pattern pat)
+{
+	struct auto_params ap = auto_params();
+	struct cbo b = cbo_new(fd, C2D_PAGES, track);
+	bool none = track == VCOH_BO_TRACK_NONE;
+	bool *written = xzalloc(b.npages);
+	uint8_t *zero = xzalloc(b.size);
+	unsigned int seed = 0x5eed0 + pat;
+	struct drm_vcoh_submit s;
+	size_t n;
+
+	check_device(fd, &b, zero, "device memory of a new object");
+
+	for (unsigned int round = 0; round < C2D_ROUNDS; round++) {
+		memset(written, 0, b.npages);
+		write_pattern(&b, pat, round, &seed, written);
+		n = count_pages(written, b.npages);
+		igt_debug("round %u: %zu pages written\n", round, n);
+		igt_assert_lt(0, n);
+
+		s = submit_one(fd, &b);
+		igt_assert_eq_u64(s.pages_copied, none ? b.npages : n);
+		check_device_is_cpu(fd, &b);
+
+		/* Nothing written since: nothing to copy, nothing changes. */
+		s = submit_one(fd, &b);
+		igt_assert_eq_u64(s.pages_copied, none ? b.npages : 0);
+		check_device_is_cpu(fd, &b);
+
+		/* AUTO does the next round in its other mode. */
+		if (track == VCOH_BO_TRACK_AUTO && !round)
+			auto_idle_to_mkwrite(fd, &b, &ap);
+	}
+	free(zero);
+	free(written);
+	cbo_free(fd, &b);
+}
+
+#define D2C_PAGES	32
+
+static void test_device_to_cpu(int fd, uint32_t track)
+{
+	/* Pages the CPU writes and does not submit before the device. */
+	static const unsigned int cpu_pages[] = { 2, 5, 6, 9, 15, 17, 20, 27 };
+	struct cbo b = cbo_new(fd, D2C_PAGES, track);
+	uint8_t *shadow = xzalloc(b.size), *view = xzalloc(b.size);
+	uint8_t *data = xzalloc(4 * ps), *second;
+	struct drm_vcoh_submit s;
+	size_t off, len;
+
+	/* Both sides the same first, and not zeroes. */
+	cpu_write(&b, shadow, 0, b.size, 1);
+	submit_one(fd, &b);
+	check_device(fd, &b, shadow, "device memory after the first submit");
+
+	/* Head, middle and tail of each page. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_pages); i++) {
+		off = cpu_pages[i] * ps;
+		cpu_write(&b, shadow, off, 16, 0x40 + i);
+		cpu_write(&b, shadow, off + ps / 2, 32, 0x80 + i);
+		cpu_write(&b, shadow, off + ps - 8, 8, 0xc0 + i);
+	}
+
+	/* Pages 4-9: 5, 6 and 9 hold CPU writes, 4, 7 and 8 do not. */
+	vcoh_device_fill(fd, b.handle, 4 * ps, 6 * ps, 0xdeadbeef);
+	fill_words(shadow, 4 * ps, 6 * ps, 0xdeadbeef);
+
+	/*
+	 * From inside page 14 to the head of page 17: the device's data
+	 * replaces the CPU's head of 17, the rest of 17 stays the CPU's.
+	 */
+	off = 14 * ps + 100;
+	len = 3 * ps - 40;
+	for (size_t i = 0; i < len; i++)
+		data[i] = 0x3c ^ (i * 13) ^ (i >> 8);
+	vcoh_device_write(fd, b.handle, off, data, len);
+	memcpy(shadow + off, data, len);
+
+	/* Odd offset and size, inside page 20, between the CPU's writes. */
+	off = 20 * ps + 1001;
+	len = 123;
+	vcoh_device_write(fd, b.handle, off, data + 7, len);
+	memcpy(shadow + off, data + 7, len);
+
+	/* Across the boundary of two untouched pages. */
+	vcoh_device_fill(fd, b.handle, 12 * ps - 16, 32, 0x01234567);
+	fill_words(shadow, 12 * ps - 16, 32, 0x01234567);
+
+	/* Over part of the CPU's write in the middle of page 27. */
+	vcoh_device_fill(fd, b.handle, 27 * ps + ps / 2 - 8, 24, 0xa5a5f00d);
+	fill_words(shadow, 27 * ps + ps / 2 - 8, 24, 0xa5a5f00d);
+
+	/* The mapping the CPU wrote through shows both, merged. */
+	check_bytes(b.map, shadow, b.size, "CPU view after device writes");
+	/* The device writes took the CPU's: none is lost. */
+	check_device(fd, &b, shadow, "device memory after device writes");
+	vcoh_device_read(fd, b.handle, 14 * ps + 50, view, ps);
+	check_bytes(view, shadow + 14 * ps + 50, ps,
+		    "device memory read at an offset");
+	vcoh_bo_read(fd, b.handle, 0, view, b.size);
+	check_bytes(view, shadow, b.size, "driver's view of the CPU memory");
+
+	/* The CPU writes into what the device wrote, and submits. */
+	cpu_write(&b, shadow, 5 * ps + 200, 40, 0x99);
+	cpu_write(&b, shadow, 15 * ps + ps - 1, 1, 0x98);
+	cpu_write(&b, shadow, 17 * ps + 10, 4, 0x97);
+	cpu_write(&b, shadow, 20 * ps + 1050, 10, 0x96);
+	cpu_write(&b, shadow, 12 * ps - 4, 8, 0x95);
+	s = submit_one(fd, &b);
+	if (track == VCOH_BO_TRACK_NONE)
+		igt_assert_eq_u64(s.pages_copied, b.npages);
+	else
+		igt_assert_cmpu64(s.pages_copied, >=, <, 6);
+	check_bytes(b.map, shadow, b.size, "CPU view after the submit");
+	check_device(fd, &b, shadow, "device memory after the submit");
+
+	/* A new mapping sees the same. */
+	second = __vcoh_bo_map(fd, b.handle, 0, b.size, PROT_READ, MAP_SHARED);
+	igt_assert(second);
+	check_bytes(second, shadow, b.size, "second mapping");
+	munmap(second, b.size);
+
+	free(data);
+	free(view);
+	free(shadow);
+	cbo_free(fd, &b);
+}
+
+/*
+ * Race: writers on vCPU 0 store unique values into random words of random
+ * pages of four objects while this thread, on vCPU 1, submits all four in
+ * a loop. After each submit one object is checked: a word that held the
+ * same value before and after the call was not written during it, so the
+ * device must hold that value. At the end, with the writers stopped, one
+ * more submit makes every device copy equal to the CPU's view.
+ *
+ * For AUTO, two objects (one starting MKWRITE by its size) are driven
+ * through both switches in cycles: a quiet phase, in which the writers
+ * leave them alone, must end in MKWRITE; a dense phase, in which every
+ * submit waits for enough fresh pages to be written, in PAGETABLE.
+ */
+#define RACE_BOS		4
+#define RACE_PAGES		64
+#define RACE_WRITERS		2
+#define RACE_WRITES		1000000ul
+#define RACE_BURST		16
+#define RACE_MIN_SUBMITS	48
+#define RACE_RUN_SUBMITS	6
+#define RACE_MAX_CYCLES		4
+#define RACE_TIMEOUT_S		60
+
+enum race_phase { PHASE_RUN, PHASE_QUIET, PHASE_DENSE };
+
+struct race {
+	struct cbo b[RACE_BOS];
+	uint32_t handles[RACE_BOS];
+	/*
+	 * AUTO: the objects the phases drive, and per page of each the gen
+	 * its latest write saw.
+	 */
+	unsigned int watched;
+	unsigned long *mark[RACE_BOS];
+	/* A phase number << 2 | enum race_phase, and each writer's ack. */
+	unsigned long phase;
+	unsigned long ack[RACE_WRITERS];
+	/*
+	 * One more than the submits done: a write that saw gen g landed
+	 * after submit g - 1 returned.
+	 */
+	unsigned long gen;
+	unsigned long writes[RACE_WRITERS];
+	bool stop;
+};
+
+struct race_writer {
+	struct race *r;
+	unsigned int id;
+};
+
+struct race_state {
+	unsigned long submits;
+	unsigned long checked;
+	uint64_t *before;
+	uint64_t *dev;
+	char fail[512];
+};
+
+static uint64_t xorshift64(uint64_t x)
+{
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
+
+static void *race_writer(void *arg)
+{
+	const struct race_writer *w = arg;
+	struct race *r = w->r;
+	uint64_t x = 0x9e3779b97f4a7c15ull * (w->id + 1), seq = 0;
+	unsigned long acked = ~0ul, n = 0;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		unsigned long phase = __atomic_load_n(&r->phase,
+						      __ATOMIC_ACQUIRE);
+		unsigned long gen = __atomic_load_n(&r->gen, __ATOMIC_ACQUIRE);
+		bool quiet = (phase & 3) == PHASE_QUIET;
+
+		/* Release: the writes of the old phase are visible first. */
+		if (phase != acked) {
+			__atomic_store_n(&r->ack[w->id], phase,
+					 __ATOMIC_RELEASE);
+			acked = phase;
+		}
+		for (int i = 0; i < RACE_BURST; i++) {
+			unsigned int bo;
+			size_t page, slot;
+			uint64_t *word;
+
+			x = xorshift64(x);
+			bo = x % RACE_BOS;
+			if (quiet && (r->watched >> bo & 1))
+				continue;
+			page = (x >> 8) % r->b[bo].npages;
+			slot = (x >> 40) % (ps / sizeof(*word));
+			word = (uint64_t *)(r->b[bo].map + page * ps) + slot;
+			/* Never one value twice: unchanged is unwritten. */
+			__atomic_store_n(word, ++seq << 8 | w->id,
+					 __ATOMIC_RELAXED);
+			if (r->mark[bo])
+				__atomic_store_n(&r->mark[bo][page], gen,
+						 __ATOMIC_RELEASE);
+			n++;
+		}
+		__atomic_store_n(&r->writes[w->id], n, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static unsigned long race_writes(struct race *r)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < RACE_WRITERS; i++)
+		n += __atomic_load_n(&r->writes[i], __ATOMIC_RELAXED);
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Failures are recorded, not asserted, until the writers are stopped. */
+#define race_fail(st, f...) \
+	(snprintf((st)->fail, sizeof((st)->fail), f), false)
+
+static bool race_step(int fd, struct race *r, struct race_state *st)
+{
+	unsigned int bo = st->submits % RACE_BOS;
+	const struct cbo *b = &r->b[bo];
+	const uint64_t *cpu = (const uint64_t *)b->map;
+	size_t words = b->size / sizeof(*cpu);
+	struct drm_vcoh_submit arg = {
+		.handles_ptr = (uintptr_t)r->handles,
+		.count = RACE_BOS,
+	};
+	struct drm_vcoh_device_read rd = {
+		.handle = b->handle,
+		.size = b->size,
+		.data_ptr = (uintptr_t)st->dev,
+	};
+	int ret;
+
+	for (size_t i = 0; i < words; i++)
+		st->before[i] = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	ret = __vcoh_submit(fd, &arg);
+	if (ret)
+		return race_fail(st, "submit %lu: %d\n", st->submits, ret);
+	st->submits++;
+	__atomic_store_n(&r->gen, st->submits + 1, __ATOMIC_RELEASE);
+	if (arg.tlb_flushes > 1)
+		return race_fail(st, "submit %lu issued %llu TLB flushes\n",
+				 st->submits,
+				 (unsigned long long)arg.tlb_flushes);
+
+	ret = __vcoh_device_read(fd, &rd);
+	if (ret)
+		return race_fail(st, "device read: %d\n", ret);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (size_t i = 0; i < words; i++) {
+		uint64_t now = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
+
+		if (now != st->before[i])
+			continue;
+		st->checked++;
+		if (st->dev[i] != now)
+			return race_fail(st,
+					 "bo %u page %zu word %zu: %#llx in the CPU's view from before submit %lu to after it, %#llx in the device's\n",
+					 bo, i * sizeof(*cpu) / ps,
+					 i % (ps / sizeof(*cpu)),
+					 (unsigned long long)now, st->submits,
+					 (unsigned long long)st->dev[i]);
+	}
+	return true;
+}
+
+/* Enter @phase once every writer has seen it. */
+static bool race_set_phase(struct race *r, struct race_state *st,
+			   unsigned long phase)
+{
+	double deadline = now_s() + RACE_TIMEOUT_S;
+
+	__atomic_store_n(&r->phase, phase, __ATOMIC_RELEASE);
+	for (int i = 0; i < RACE_WRITERS; i++) {
+		while (__atomic_load_n(&r->ack[i], __ATOMIC_ACQUIRE) != phase) {
+			if (now_s() > deadline)
+				return race_fail(st, "writer %d stuck\n", i);
+			usleep(100);
+		}
+	}
+	return true;
+}
+
+/*
+ * Wait until every watched object has @need pages written since the last
+ * submit returned: the next scan must find them.
+ */
+static bool race_wait_dense(struct race *r, struct race_state *st,
+			    const size_t *need)
+{
+	unsigned long gen = st->submits + 1;
+	double deadline = now_s() + RACE_TIMEOUT_S;
+
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		if (!(r->watched >> bo & 1))
+			continue;
+		for (;;) {
+			size_t n = 0;
+
+			for (size_t p = 0; p < r->b[bo].npages; p++)
+				n += __atomic_load_n(&r->mark[bo][p],
+						     __ATOMIC_ACQUIRE) == gen;
+			if (n >= need[bo])
+				break;
+			if (now_s() > deadline)
+				return race_fail(st,
+						 "bo %u: %zu pages written, waiting for %zu\n",
+						 bo, n, need[bo]);
+			usleep(100);
+		}
+	}
+	return true;
+}
+
+/* The watched objects are in @mode; count the changes seen. */
+static bool race_expect_mode(int fd, struct race *r, struct race_state *st,
+			     uint32_t mode, uint32_t *last,
+			     unsigned int *changes)
+{
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		struct drm_vcoh_stats s = { .handle = r->handles[bo] };
+		int ret;
+
+		if (!(r->watched >> bo & 1))
+			continue;
+		ret = __vcoh_stats(fd, &s);
+		if (ret)
+			return race_fail(st, "stats: %d\n", ret);
+		if (s.mode != mode)
+			return race_fail(st,
+					 "bo %u in mode %u after submit %lu, expected %u\n",
+					 bo, s.mode, st->submits, mode);
+		if (s.mode != last[bo])
+			changes[bo]++;
+		last[bo] = s.mode;
+	}
+	return true;
+}
+
+/* Free running, then quiet (to MKWRITE), then dense (to PAGETABLE). */
+static bool race_cycle(int fd, struct race *r, struct race_state *st,
+		       const struct auto_params *ap, const size_t *need,
+		       unsigned long *phase, uint32_t *last,
+		       unsigned int *changes)
+{
+	unsigned int i;
+
+	for (i = 0; i < RACE_RUN_SUBMITS; i++)
+		if (!race_step(fd, r, st))
+			return false;
+
+	/* The first quiet submit may still find writes, the rest do not. */
+	if (!race_set_phase(r, st, ++*phase << 2 | PHASE_QUIET))
+		return false;
+	for (i = 0; i < ap->switch_scans + 2; i++)
+		if (!race_step(fd, r, st))
+			return false;
+	if (!race_expect_mode(fd, r, st, VCOH_BO_TRACK_MKWRITE, last, changes))
+		return false;
+
+	if (!race_set_phase(r, st, ++*phase << 2 | PHASE_DENSE))
+		return false;
+	for (i = 0; i <= ap->switch_scans; i++)
+		if (!race_wait_dense(r, st, need) || !race_step(fd, r, st))
+			return false;
+	if (!race_expect_mode(fd, r, st, VCOH_BO_TRACK_PAGETABLE, last,
+			      changes))
+		return false;
+
+	return race_set_phase(r, st, ++*phase << 2 | PHASE_RUN);
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+static void test_race(int fd, uint32_t track)
+{
+	struct auto_params ap = auto_params();
+	bool phased = track == VCOH_BO_TRACK_AUTO;
+	struct race_writer w[RACE_WRITERS];
+	pthread_t threads[RACE_WRITERS];
+	struct race_state st = {};
+	uint32_t last[RACE_BOS];
+	unsigned int changes[RACE_BOS] = {};
+	size_t need[RACE_BOS] = {}, max_words = 0, all_pages = 0;
+	unsigned long phase = 0, writes;
+	unsigned int cycles = 0;
+	struct drm_vcoh_submit s;
+	cpu_set_t orig;
+	struct race *r;
+
+	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+	igt_assert_eq(sched_getaffinity(0, sizeof(orig), &orig), 0);
+	igt_require(CPU_ISSET(0, &orig) && CPU_ISSET(1, &orig));
+	if (phased)
+		igt_require(ap.max_pages > RACE_PAGES && ap.max_pages <= 2048 &&
+			    ap.dense_percent < 100 && ap.switch_scans < 64);
+
+	r = xzalloc(sizeof(*r));
+	r->gen = 1;
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		/* AUTO: the first starts MKWRITE, the others PAGETABLE. */
+		size_t npages = phased && !bo ? ap.max_pages : RACE_PAGES;
+
+		r->b[bo] = cbo_new(fd, npages, track);
+		r->handles[bo] = r->b[bo].handle;
+		last[bo] = initial_mode(&ap, track, npages);
+		igt_assert_eq_u32(bo_stats(fd, r->handles[bo]).mode, last[bo]);
+		if (max_words < r->b[bo].size / sizeof(uint64_t))
+			max_words = r->b[bo].size / sizeof(uint64_t);
+		all_pages += npages;
+		if (phased && bo < 2) {
+			r->watched |= 1u << bo;
+			r->mark[bo] = xzalloc(npages * sizeof(*r->mark[bo]));
+			need[bo] = dense_pages(&ap, npages);
+		}
+	}
+	st.before = xzalloc(max_words * sizeof(uint64_t));
+	st.dev = xzalloc(max_words * sizeof(uint64_t));
+
+	/* The writers inherit vCPU 0; this thread submits from vCPU 1. */
+	pin_self(0);
+	for (unsigned int i = 0; i < RACE_WRITERS; i++) {
+		w[i] = (struct race_writer){ .r = r, .id = i };
+		igt_assert_eq(pthread_create(&threads[i], NULL, race_writer,
+					     &w[i]), 0);
+	}
+	pin_self(1);
+
+	while (phased && cycles < RACE_MAX_CYCLES &&
+	       (!cycles || race_writes(r) < RACE_WRITES)) {
+		if (!race_cycle(fd, r, &st, &ap, need, &phase, last, changes))
+			break;
+		cycles++;
+	}
+	while (!st.fail[0] &&
+	       (race_writes(r) < RACE_WRITES || st.submits < RACE_MIN_SUBMITS))
+		race_step(fd, r, &st);
+
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < RACE_WRITERS; i++)
+		pthread_join(threads[i], NULL);
+	igt_assert_eq(sched_setaffinity(0, sizeof(orig), &orig), 0);
+	writes = race_writes(r);
+	igt_assert_f(!st.fail[0], "%s", st.fail);
+
+	/* Writers stopped: one submit brings every device copy along. */
+	vcoh_submit(fd, r->handles, RACE_BOS, NULL);
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++)
+		check_device_is_cpu(fd, &r->b[bo]);
+	vcoh_submit(fd, r->handles, RACE_BOS, &s);
+	igt_assert_eq_u64(s.pages_copied,
+			  track == VCOH_BO_TRACK_NONE ? all_pages : 0);
+
+	igt_info("%lu writes, %lu submits, %lu words checked, %u cycles\n",
+		 writes, st.submits, st.checked, cycles);
+	igt_assert_cmpu64(writes, >=, <, RACE_WRITES);
+	igt_assert_cmpu64(st.checked, >, <=, 0);
+	if (phased)
+		igt_assert_lt(0, cycles);
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		struct drm_vcoh_stats bs = bo_stats(fd, r->handles[bo]);
+
+		igt_assert_eq_u64(bs.submits, st.submits + 2);
+		if (!phased) {
+			igt_assert_eq_u32(bs.mode, track);
+			igt_assert_eq_u64(bs.mode_switches, 0);
+			continue;
+		}
+		if (bs.mode != last[bo])
+			changes[bo]++;
+		igt_info("bo %u, %zu pages: %llu switches, %u seen, mode %u\n",
+			 bo, r->b[bo].npages,
+			 (unsigned long long)bs.mode_switches, changes[bo],
+			 bs.mode);
+		igt_assert_cmpu64(bs.mode_switches, >=, <, changes[bo]);
+		if (r->watched >> bo & 1)
+			igt_assert_cmpu64(bs.mode_switches, >, <=, 0);
+	}
+
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		free(r->mark[bo]);
+		cbo_free(fd, &r->b[bo]);
+	}
+	free(st.before);
+	free(st.dev);
+	free(r);
+}
+
+#define AUTO_PAGES	64
+
+struct auto_sum {
+	uint64_t submits;
+	uint64_t copied;
+	uint64_t faults;
+};
+
+/* Submit @b alone: @expect pages copied, and the device has them. */
+static void auto_submit(int fd, const struct cbo *b, size_t expect,
+			struct auto_sum *sum)
+{
+	struct drm_vcoh_submit s = submit_one(fd, b);
+
+	igt_assert_eq_u64(s.pages_copied, expect);
+	check_device_is_cpu(fd, b);
+	sum->submits++;
+	sum->copied += s.pages_copied;
+}
+
+static void expect_mode(int fd, const struct cbo *b, uint32_t mode,
+			uint64_t switches)
+{
+	struct drm_vcoh_stats s = bo_stats(fd, b->handle);
+
+	igt_assert_eq_u32(s.mode, mode);
+	igt_assert_eq_u64(s.mode_switches, switches);
+}
+
+/* Write @n pages; in MKWRITE each costs one recorded fault. */
+static void auto_write(int fd, struct cbo *b, size_t first, size_t n,
+		       uint8_t val, struct auto_sum *sum)
+{
+	struct drm_vcoh_stats s = bo_stats(fd, b->handle);
+
+	write_pages(b, first, n, val);
+	if (s.mode == VCOH_BO_TRACK_MKWRITE)
+		sum->faults += n;
+	igt_assert_eq_u64(bo_stats(fd, b->handle).mkwrite_faults, sum->faults);
+}
+
+static void expect_initial_mode(int fd, size_t npages, uint32_t mode)
+{
+	uint32_t handle = vcoh_bo_create_tracked(fd, npages * ps,
+						 VCOH_BO_TRACK_AUTO);
+
+	igt_assert_eq_u32(bo_stats(fd, handle).mode, mode);
+	gem_close(fd, handle);
+}
+
+static void test_auto_switch(int fd)
+{
+	struct auto_params ap = auto_params();
+	size_t need = dense_pages(&ap, AUTO_PAGES);
+	struct drm_vcoh_stats d0, d1, s;
+	struct auto_sum sum = {};
+	uint8_t *page = xzalloc(ps);
+	struct cbo b;
+	uint8_t v = 1;
+	unsigned int i;
+
+	igt_require(ap.max_pages > AUTO_PAGES && ap.max_pages <= 1024);
+	igt_require(need <= AUTO_PAGES && ap.switch_scans < 64);
+
+	vcoh_stats(fd, 0, &d0);
+	b = cbo_new(fd, AUTO_PAGES, VCOH_BO_TRACK_AUTO);
+
+	/* Idle: the walks find nothing; one more than allowed, MKWRITE. */
+	for (i = 0; i <= ap.switch_scans; i++) {
+		expect_mode(fd, &b, VCOH_BO_TRACK_PAGETABLE, 0);
+		auto_submit(fd, &b, 0, &sum);
+	}
+	expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 1);
+
+	/* A first write to a page faults; more writes to it do not. */
+	write_pages(&b, 3, 1, v++);
+	write_pages(&b, 3, 1, v++);
+	sum.faults++;
+	igt_assert_eq_u64(bo_stats(fd, b.handle).mkwrite_faults, sum.faults);
+	auto_write(fd, &b, 40, 1, v++, &sum);
+	auto_submit(fd, &b, 2, &sum);
+	expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 1);
+
+	/* Up to auto_dense_percent of the pages per scan: stay MKWRITE. */
+	for (i = 0; i <= ap.switch_scans; i++) {
+		auto_write(fd, &b, i * 5, need - 1, v++, &sum);
+		auto_submit(fd, &b, need - 1, &sum);
+	}
+	expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 1);
+
+	/* Dense: all pages, the last time just enough; then PAGETABLE. */
+	for (i = 0; i <= ap.switch_scans; i++) {
+		size_t n = i == ap.switch_scans ? need : b.npages;
+
+		expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 1);
+		auto_write(fd, &b, i, n, v++, &sum);
+		auto_submit(fd, &b, n, &sum);
+	}
+	expect_mode(fd, &b, VCOH_BO_TRACK_PAGETABLE, 2);
+
+	/* Sparse: never idle, so never leaves PAGETABLE; no faults counted. */
+	for (i = 0; i < 2 * (ap.switch_scans + 1); i++) {
+		auto_write(fd, &b, i * 11, 1, v++, &sum);
+		auto_submit(fd, &b, 1, &sum);
+		expect_mode(fd, &b, VCOH_BO_TRACK_PAGETABLE, 2);
+	}
+
+	/* Only consecutive idle scans count. */
+	for (i = 0; i < ap.switch_scans; i++)
+		auto_submit(fd, &b, 0, &sum);
+	auto_write(fd, &b, 7, 1, v++, &sum);
+	auto_submit(fd, &b, 1, &sum);
+	for (i = 0; i < ap.switch_scans; i++)
+		auto_submit(fd, &b, 0, &sum);
+	expect_mode(fd, &b, VCOH_BO_TRACK_PAGETABLE, 2);
+	auto_submit(fd, &b, 0, &sum);
+	expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 3);
+
+	/* The object's counters add up. */
+	s = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(s.submits, sum.submits);
+	igt_assert_eq_u64(s.scans, sum.submits);
+	igt_assert_eq_u64(s.pages_copied, sum.copied);
+	igt_assert_eq_u64(s.pages_dirty, sum.copied);
+	igt_assert_eq_u64(s.mkwrite_faults, sum.faults);
+	igt_assert_cmpu64(s.mkwrite_faults, >, <=, 0);
+	igt_assert_eq_u64(s.device_writes, 0);
+
+	/* The device's sums include them. */
+	vcoh_stats(fd, 0, &d1);
+	igt_assert_eq_u32(d1.mode, 0);
+	igt_assert_cmpu64(d1.mode_switches - d0.mode_switches, >=, <, 3);
+	igt_assert_cmpu64(d1.submits - d0.submits, >=, <, sum.submits);
+	igt_assert_cmpu64(d1.scans - d0.scans, >=, <, sum.submits);
+	igt_assert_cmpu64(d1.pages_copied - d0.pages_copied, >=, <, sum.copied);
+	igt_assert_cmpu64(d1.mkwrite_faults - d0.mkwrite_faults, >=, <,
+			  sum.faults);
+	cbo_free(fd, &b);
+
+	/* Large objects start in MKWRITE. */
+	expect_initial_mode(fd, ap.max_pages - 1, VCOH_BO_TRACK_PAGETABLE);
+	expect_initial_mode(fd, ap.max_pages, VCOH_BO_TRACK_MKWRITE);
+	b = cbo_new(fd, 1024, VCOH_BO_TRACK_AUTO);
+	expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 0);
+	b.map[700 * ps + 3] = 0x42;
+	igt_assert_eq_u64(bo_stats(fd, b.handle).mkwrite_faults, 1);
+	igt_assert_eq_u64(submit_one(fd, &b).pages_copied, 1);
+	vcoh_device_read(fd, b.handle, 700 * ps, page, ps);
+	check_bytes(page, b.map + 700 * ps, ps, "device memory of page 700");
+	cbo_free(fd, &b);
+	free(page);
+}
+
+#define STATS_PAGES	16
+
+static void expect_no_counts(const struct drm_vcoh_stats *s)
+{
+	igt_assert_eq_u64(s->submits, 0);
+	igt_assert_eq_u64(s->scans, 0);
+	igt_assert_eq_u64(s->pages_scanned, 0);
+	igt_assert_eq_u64(s->pages_dirty, 0);
+	igt_assert_eq_u64(s->pages_copied, 0);
+	igt_assert_eq_u64(s->tlb_flushes_queued, 0);
+	igt_assert_eq_u64(s->tlb_flushes_issued, 0);
+	igt_assert_eq_u64(s->mkwrite_faults, 0);
+	igt_assert_eq_u64(s->mode_switches, 0);
+	igt_assert_eq_u64(s->device_writes, 0);
+}
+
+/* Counters after @prev and one submit that returned @sub. */
+static void expect_submit_counts(const struct drm_vcoh_stats *prev,
+				 const struct drm_vcoh_stats *s,
+				 const struct drm_vcoh_submit *sub,
+				 uint64_t dirty)
+{
+	igt_assert_eq_u64(s->submits, prev->submits + 1);
+	igt_assert_eq_u64(s->scans, prev->scans + 1);
+	igt_assert_eq_u64(s->pages_scanned,
+			  prev->pages_scanned + sub->pages_scanned);
+	igt_assert_eq_u64(s->pages_dirty, prev->pages_dirty + dirty);
+	igt_assert_eq_u64(s->pages_copied,
+			  prev->pages_copied + sub->pages_copied);
+	igt_assert_eq_u64(s->tlb_flushes_issued,
+			  prev->tlb_flushes_issued + sub->tlb_flushes);
+	igt_assert_cmpu64(s->tlb_flushes_queued, <=, >, s->scans);
+	igt_assert_cmpu64(s->pages_scanned, >=, <, s->pages_dirty);
+	igt_assert_eq_u64(s->mkwrite_faults, prev->mkwrite_faults);
+	igt_assert_eq_u64(s->device_writes, prev->device_writes);
+}
+
+static void test_stats(int fd, uint32_t track)
+{
+	struct auto_params ap = auto_params();
+	bool tracked = track != VCOH_BO_TRACK_NONE;
+	struct drm_vcoh_stats d0, d1, s0, s1, s2;
+	struct drm_vcoh_submit sub;
+	struct drm_vcoh_dirty_bo e;
+	uint8_t data[100];
+	uint64_t bits, all;
+	struct cbo b;
+
+	if (track == VCOH_BO_TRACK_AUTO)
+		igt_require(ap.max_pages > STATS_PAGES);
+
+	vcoh_stats(fd, 0, &d0);
+	b = cbo_new(fd, STATS_PAGES, track);
+	all = b.npages;
+
+	/* New: nothing counted, in the mode it was created for. */
+	s0 = bo_stats(fd, b.handle);
+	igt_assert_eq_u32(s0.mode, initial_mode(&ap, track, b.npages));
+	expect_no_counts(&s0);
+
+	/* Three pages, one of them twice: MKWRITE faults once per page. */
+	b.map[1 * ps] = 1;
+	b.map[1 * ps + 100] = 2;
+	b.map[6 * ps + 7] = 3;
+	b.map[15 * ps + ps - 1] = 4;
+	s1 = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(s1.mkwrite_faults,
+			  s0.mode == VCOH_BO_TRACK_MKWRITE ? 3 : 0);
+	igt_assert_eq_u64(s1.submits, 0);
+	igt_assert_eq_u64(s1.scans, 0);
+
+	sub = submit_one(fd, &b);
+	igt_assert_eq_u64(sub.pages_copied, tracked ? 3 : all);
+	s2 = bo_stats(fd, b.handle);
+	expect_submit_counts(&s1, &s2, &sub, tracked ? 3 : all);
+	igt_assert_cmpu64(s2.tlb_flushes_issued, <=, >, 1);
+	igt_assert_eq_u64(s2.mode_switches, 0);
+	check_device_is_cpu(fd, &b);
+
+	/* Nothing written: a scan, nothing copied. */
+	s1 = s2;
+	sub = submit_one(fd, &b);
+	igt_assert_eq_u64(sub.pages_copied, tracked ? 0 : all);
+	s2 = bo_stats(fd, b.handle);
+	expect_submit_counts(&s1, &s2, &sub, tracked ? 0 : all);
+
+	/* BO_DIRTY takes the object like a submit. */
+	b.map[9 * ps] = 5;
+	s1 = bo_stats(fd, b.handle);
+	e = (struct drm_vcoh_dirty_bo){
+		.handle = b.handle,
+		.bitmap_ptr = (uintptr_t)&bits,
+		.bitmap_size = sizeof(bits),
+	};
+	vcoh_bo_dirty(fd, &e, 1, NULL);
+	igt_assert_eq_u64(e.num_dirty, tracked ? 1 : all);
+	s2 = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(s2.submits, s1.submits + 1);
+	igt_assert_eq_u64(s2.scans, s1.scans + 1);
+	igt_assert_eq_u64(s2.pages_dirty, s1.pages_dirty + e.num_dirty);
+	igt_assert_eq_u64(s2.pages_copied, s1.pages_copied + e.num_dirty);
+	check_device_is_cpu(fd, &b);
+
+	/* Device writes are counted, and are not submits or CPU writes. */
+	s1 = s2;
+	vcoh_device_fill(fd, b.handle, 2 * ps, ps, 0x11223344);
+	memset(data, 0x42, sizeof(data));
+	vcoh_device_write(fd, b.handle, 12 * ps + 8, data, sizeof(data));
+	s2 = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(s2.device_writes, 2);
+	igt_assert_eq_u64(s2.submits, s1.submits);
+	igt_assert_eq_u64(s2.mkwrite_faults, s1.mkwrite_faults);
+	check_device_is_cpu(fd, &b);
+
+	/* Later writes count the same, in whatever mode AUTO is in now. */
+	s1 = s2;
+	b.map[2 * ps + 5] = 6;
+	b.map[0] = 7;
+	b.map[1] = 8;
+	s2 = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(s2.mkwrite_faults, s1.mkwrite_faults +
+			  (s1.mode == VCOH_BO_TRACK_MKWRITE ? 2 : 0));
+	s1 = s2;
+	sub = submit_one(fd, &b);
+	igt_assert_eq_u64(sub.pages_copied, tracked ? 2 : all);
+	s2 = bo_stats(fd, b.handle);
+	expect_submit_counts(&s1, &s2, &sub, tracked ? 2 : all);
+	check_device_is_cpu(fd, &b);
+	if (track != VCOH_BO_TRACK_AUTO) {
+		igt_assert_eq_u32(s2.mode, track);
+		igt_assert_eq_u64(s2.mode_switches, 0);
+	}
+
+	/* The device's sums include all of it. */
+	vcoh_stats(fd, 0, &d1);
+	igt_assert_eq_u32(d1.mode, 0);
+	igt_assert_cmpu64(d1.submits - d0.submits, >=, <, s2.submits);
+	igt_assert_cmpu64(d1.scans - d0.scans, >=, <, s2.scans);
+	igt_assert_cmpu64(d1.pages_dirty - d0.pages_dirty, >=, <,
+			  s2.pages_dirty);
+	igt_assert_cmpu64(d1.pages_copied - d0.pages_copied, >=, <,
+			  s2.pages_copied);
+	igt_assert_cmpu64(d1.mkwrite_faults - d0.mkwrite_faults, >=, <,
+			  s2.mkwrite_faults);
+	igt_assert_cmpu64(d1.device_writes - d0.device_writes, >=, <, 2);
+	cbo_free(fd, &b);
+}
+
+/* User memory the ioctls cannot use. */
+struct bad_mem {
+	uint8_t *edge;	/* two pages, the second PROT_NONE */
+	void *none;	/* PROT_NONE */
+	void *ro;	/* PROT_READ */
+};
+
+static void *anon_map(size_t size, int prot)
+{
+	void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+static struct bad_mem bad_mem_new(void)
+{
+	struct bad_mem m;
+
+	m.edge = anon_map(2 * ps, PROT_READ | PROT_WRITE);
+	memset(m.edge, 0x77, ps);
+	igt_assert_eq(mprotect(m.edge + ps, ps, PROT_NONE), 0);
+	m.none = anon_map(ps, PROT_NONE);
+	m.ro = anon_map(ps, PROT_READ);
+	return m;
+}
+
+static void bad_mem_free(struct bad_mem *m)
+{
+	munmap(m->edge, 2 * ps);
+	munmap(m->none, ps);
+	munmap(m->ro, ps);
+}
+
+/*
+ * Before each bad call both objects get writes that the call must neither
+ * copy nor lose: the next good submit copies exactly those pages.
+ */
+static void submit_invalid_cases(int fd, struct cbo *bos, uint32_t closed,
+				 const uint32_t *many, const uint32_t *straddle,
+				 const void *unmapped)
+{
+	uint32_t h0 = bos[0].handle, h1 = bos[1].handle;
+	uint32_t good[] = { h0, h1 };
+	uint32_t bad_last[] = { h0, 0xdeadbeef };
+	uint32_t bad_first[] = { 0xdeadbeef, h0 };
+	uint32_t with_closed[] = { h0, closed };
+	uint32_t zero[] = { 0 };
+	uint32_t dup[] = { h0, h0 };
+	uint32_t dup_apart[] = { h0, h1, h0 };
+	const struct {
+		const char *what;
+		const void *handles;
+		uint32_t count;
+		uint32_t flags;
+		int err;
+	} cases[] = {
+		{ "count 0", good, 0, 0, -EINVAL },
+		{ "count above the maximum", many, VCOH_SUBMIT_MAX_BOS + 1, 0,
+		  -EINVAL },
+		{ "count ~0", many, ~0u, 0, -EINVAL },
+		{ "flags 1", good, 2, 1, -EINVAL },
+		{ "flags bit 31", good, 2, 1u << 31, -EINVAL },
+		{ "bad last handle", bad_last, 2, 0, -ENOENT },
+		{ "bad first handle", bad_first, 2, 0, -ENOENT },
+		{ "closed handle", with_closed, 2, 0, -ENOENT },
+		{ "handle 0", zero, 1, 0, -ENOENT },
+		{ "duplicate handle", dup, 2, 0, -EINVAL },
+		{ "duplicate handle, apart", dup_apart, 3, 0, -EINVAL },
+		{ "NULL handles", NULL, 1, 0, -EFAULT },
+		{ "unmapped handles", unmapped, 1, 0, -EFAULT },
+		{ "handles into an unmapped page", straddle, 2, 0, -EFAULT },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct drm_vcoh_submit arg = {
+			.handles_ptr = (uintptr_t)cases[i].handles,
+			.count = cases[i].count,
+			.flags = cases[i].flags,
+		};
+		struct drm_vcoh_stats before[2], after;
+		uint8_t *dev[2];
+		size_t n = 0;
+		int ret;
+
+		igt_debug("%s\n", cases[i].what);
+		for (int j = 0; j < 2; j++) {
+			size_t k = 1 + (i + j) % 3;
+
+			write_pages(&bos[j], i * 3 + j, k, i + 1);
+			n += k;
+			before[j] = bo_stats(fd, bos[j].handle);
+			dev[j] = xzalloc(bos[j].size);
+			vcoh_device_read(fd, bos[j].handle, 0, dev[j],
+					 bos[j].size);
+		}
+		ret = __vcoh_submit(fd, &arg);
+		igt_assert_f(ret == cases[i].err, "%s: %d, expected %d\n",
+			     cases[i].what, ret, cases[i].err);
+		/* Nothing scanned, nothing copied. */
+		for (int j = 0; j < 2; j++) {
+			after = bo_stats(fd, bos[j].handle);
+			igt_assert_eq_u64(after.scans, before[j].scans);
+			igt_assert_eq_u64(after.pages_scanned,
+					  before[j].pages_scanned);
+			igt_assert_eq_u64(after.pages_dirty,
+					  before[j].pages_dirty);
+			igt_assert_eq_u64(after.pages_copied,
+					  before[j].pages_copied);
+			check_device(fd, &bos[j], dev[j], cases[i].what);
+			free(dev[j]);
+		}
+
+		/* Nothing lost. */
+		arg = (struct drm_vcoh_submit){
+			.handles_ptr = (uintptr_t)good,
+			.count = 2,
+		};
+		igt_assert_eq(__vcoh_submit(fd, &arg), 0);
+		igt_assert_eq_u64(arg.pages_copied, n);
+		for (int j = 0; j < 2; j++)
+			check_device_is_cpu(fd, &bos[j]);
+	}
+}
+
+static void test_submit_invalid(int fd)
+{
+	struct bad_mem m = bad_mem_new();
+	uint32_t closed, *many, *straddle;
+	struct cbo bos[2];
+
+	bos[0] = cbo_new(fd, 16, VCOH_BO_TRACK_PAGETABLE);
+	bos[1] = cbo_new(fd, 16, VCOH_BO_TRACK_MKWRITE);
+	closed = closed_handle(fd);
+
+	/* Good handles first: the count must be checked before they are. */
+	many = xzalloc((VCOH_SUBMIT_MAX_BOS + 1) * sizeof(*many));
+	many[0] = bos[0].handle;
+	many[1] = bos[1].handle;
+	/* A good handle, then the unmapped page. */
+	straddle = (uint32_t *)(m.edge + ps) - 1;
+	*straddle = bos[0].handle;
+
+	submit_invalid_cases(fd, bos, closed, many, straddle, m.none);
+
+	free(many);
+	cbo_free(fd, &bos[0]);
+	cbo_free(fd, &bos[1]);
+	bad_mem_free(&m);
+}
+
+#define INV_PAGES	8
+
+/* An object whose CPU view and device memory both hold @shadow. */
+static struct cbo inv_bo_new(int fd, uint32_t track, uint8_t *shadow,
+			     uint8_t seed)
+{
+	struct cbo b = cbo_new(fd, INV_PAGES, track);
+
+	cpu_write(&b, shadow, 0, b.size, seed);
+	submit_one(fd, &b);
+	check_device(fd, &b, shadow, "device memory after setup");
+	return b;
+}
+
+static void check_unchanged(int fd, const struct cbo *b,
+			    const uint8_t *shadow, const char *what)
+{
+	check_device(fd, b, shadow, what);
+	check_bytes(b->map, shadow, b->size, what);
+}
+
+#define DW(h, fl, off, sz, ptr, val, pd) { \
+	.handle = (h), .flags = (fl), .offset = (off), .size = (sz), \
+	.data_ptr = (uintptr_t)(ptr), .value = (val), .pad = (pd) }
+
+static void test_device_write_invalid(int fd)
+{
+	const uint64_t max_data = VCOH_DEVICE_WRITE_MAX_DATA;
+	const uint32_t fill = VCOH_DEVICE_WRITE_FILL;
+	struct bad_mem m = bad_mem_new();
+	uint8_t *data = xzalloc(ps);
+
+	memset(data, 0x77, ps);
+	for (unsigned int mi = 0; mi < ARRAY_SIZE(modes); mi++) {
+		uint8_t *shadow = xzalloc(INV_PAGES * ps);
+		struct cbo b = inv_bo_new(fd, modes[mi].track, shadow, mi + 1);
+		uint32_t h = b.handle, closed = closed_handle(fd);
+		uint64_t size = b.size;
+		const struct {
+			const char *what;
+			struct drm_vcoh_device_write arg;
+			int err;
+		} cases[] = {
+			{ "unknown flag",
+			  DW(h, 2, ps, 64, data, 0, 0), -EINVAL },
+			{ "unknown flag with fill",
+			  DW(h, fill | 1u << 31, ps, 64, 0, 1, 0), -EINVAL },
+			{ "pad", DW(h, 0, ps, 64, data, 0, 1), -EINVAL },
+			{ "pad with fill",
+			  DW(h, fill, ps, 64, 0, 1, 1), -EINVAL },
+			{ "size 0", DW(h, 0, ps, 0, data, 0, 0), -EINVAL },
+			{ "fill size 0", DW(h, fill, ps, 0, 0, 1, 0), -EINVAL },
+			{ "past the end",
+			  DW(h, 0, size - 32, 64, data, 0, 0), -EINVAL },
+			{ "fill past the end",
+			  DW(h, fill, size - 32, 64, 0, 1, 0), -EINVAL },
+			{ "offset at the end",
+			  DW(h, 0, size, 1, data, 0, 0), -EINVAL },
+			{ "fill range wraps",
+			  DW(h, fill, ~3ull, 8, 0, 1, 0), -EINVAL },
+			{ "data range wraps",
+			  DW(h, 0, 2 * ps, ~0ull - ps, data, 0, 0), -EINVAL },
+			{ "fill offset not a multiple of 4",
+			  DW(h, fill, ps + 2, 64, 0, 1, 0), -EINVAL },
+			{ "fill size not a multiple of 4",
+			  DW(h, fill, ps, 62, 0, 1, 0), -EINVAL },
+			{ "fill with data",
+			  DW(h, fill, ps, 64, data, 1, 0), -EINVAL },
+			{ "data above the maximum",
+			  DW(h, 0, 0, max_data + 1, data, 0, 0), -EINVAL },
+			{ "value without fill",
+			  DW(h, 0, ps, 64, data, 1, 0), -EINVAL },
+			{ "bad handle",
+			  DW(0xdeadbeef, 0, ps, 64, data, 0, 0), -ENOENT },
+			{ "fill handle 0",
+			  DW(0, fill, ps, 64, 0, 1, 0), -ENOENT },
+			{ "closed handle",
+			  DW(closed, 0, ps, 64, data, 0, 0), -ENOENT },
+			{ "NULL data", DW(h, 0, ps, 64, 0, 0, 0), -EFAULT },
+			{ "unmapped data",
+			  DW(h, 0, ps, 64, m.none, 0, 0), -EFAULT },
+			{ "data into an unmapped page",
+			  DW(h, 0, ps, 64, m.edge + ps - 32, 0, 0), -EFAULT },
+			{ "data over two pages into an unmapped page",
+			  DW(h, 0, ps - 16, 64, m.edge + ps - 40, 0, 0),
+			  -EFAULT },
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct drm_vcoh_device_write arg = cases[i].arg;
+			int ret = __vcoh_device_write(fd, &arg);
+
+			igt_assert_f(ret == cases[i].err,
+				     "%s, %s: %d, expected %d\n",
+				     modes[mi].name, cases[i].what, ret,
+				     cases[i].err);
+			check_unchanged(fd, &b, shadow, cases[i].what);
+		}
+
+		/* CPU writes pending around bad calls are not lost. */
+		for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct drm_vcoh_device_write arg = cases[i].arg;
+			int ret;
+
+			cpu_write(&b, shadow, (i % INV_PAGES) * ps + 3 * i, 3,
+				  0xe0 + i);
+			ret = __vcoh_device_write(fd, &arg);
+			igt_assert_f(ret == cases[i].err,
+				     "%s, %s: %d, expected %d\n",
+				     modes[mi].name, cases[i].what, ret,
+				     cases[i].err);
+			check_bytes(b.map, shadow, b.size, cases[i].what);
+		}
+		submit_one(fd, &b);
+		check_unchanged(fd, &b, shadow, "after a submit");
+
+		/* And a good call still works. */
+		vcoh_device_write(fd, h, ps + 8, data, 64);
+		memcpy(shadow + ps + 8, data, 64);
+		check_unchanged(fd, &b, shadow, "after a good device write");
+
+		cbo_free(fd, &b);
+		free(shadow);
+	}
+	free(data);
+	bad_mem_free(&m);
+}
+
+#define DR(h, off, sz, ptr, pd) { \
+	.handle = (h), .offset = (off), .size = (sz), \
+	.data_ptr = (uintptr_t)(ptr), .pad = (pd) }
+
+static void test_device_read_invalid(int fd)
+{
+	struct bad_mem m = bad_mem_new();
+	uint8_t *buf = xzalloc(2 * ps), *sentinel = xzalloc(2 * ps);
+
+	for (unsigned int mi = 0; mi < ARRAY_SIZE(modes); mi++) {
+		uint8_t *shadow = xzalloc(INV_PAGES * ps);
+		struct cbo b = inv_bo_new(fd, modes[mi].track, shadow, mi + 1);
+		uint32_t h = b.handle, closed = closed_handle(fd);
+		uint64_t size = b.size;
+		const struct {
+			const char *what;
+			struct drm_vcoh_device_read arg;
+			int err;
+		} cases[] = {
+			{ "pad", DR(h, 0, 64, buf, 1), -EINVAL },
+			{ "past the end",
+			  DR(h, size - 32, 64, buf, 0), -EINVAL },
+			{ "offset at the end",
+			  DR(h, size, 1, buf, 0), -EINVAL },
+			{ "range wraps",
+			  DR(h, ~0ull - 31, 64, buf, 0), -EINVAL },
+			{ "size ~0", DR(h, 0, ~0ull, buf, 0), -EINVAL },
+			{ "bad handle",
+			  DR(0xdeadbeef, 0, 64, buf, 0), -ENOENT },
+			{ "handle 0", DR(0, 0, 64, buf, 0), -ENOENT },
+			{ "closed handle", DR(closed, 0, 64, buf, 0), -ENOENT },
+			{ "NULL data", DR(h, 0, 64, 0, 0), -EFAULT },
+			{ "unmapped data", DR(h, 0, 64, m.none, 0), -EFAULT },
+			{ "read-only data", DR(h, 0, 64, m.ro, 0), -EFAULT },
+			{ "data into an unmapped page",
+			  DR(h, 0, 64, m.edge + ps - 32, 0), -EFAULT },
+			{ "data over two pages into an unmapped page",
+			  DR(h, ps - 16, 64, m.edge + ps - 40, 0), -EFAULT },
+		};
+		struct drm_vcoh_device_read empty = DR(h, 8, 0, buf, 0);
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct drm_vcoh_device_read arg = cases[i].arg;
+			int ret = __vcoh_device_read(fd, &arg);
+
+			igt_assert_f(ret == cases[i].err,
+				     "%s, %s: %d, expected %d\n",
+				     modes[mi].name, cases[i].what, ret,
+				     cases[i].err);
+			check_unchanged(fd, &b, shadow, cases[i].what);
+		}
+
+		/* Size 0 copies nothing; the last bytes can be read. */
+		memset(buf, 0xee, 2 * ps);
+		memset(sentinel, 0xee, 2 * ps);
+		igt_assert_eq(__vcoh_device_read(fd, &empty), 0);
+		check_bytes(buf, sentinel, 2 * ps, "buffer of an empty read");
+		vcoh_device_read(fd, h, size - 7, buf, 7);
+		check_bytes(buf, shadow + size - 7, 7, "last bytes");
+		check_unchanged(fd, &b, shadow, "after good reads");
+
+		cbo_free(fd, &b);
+		free(shadow);
+	}
+	free(sentinel);
+	free(buf);
+	bad_mem_free(&m);
+}
+
+static void test_stats_invalid(int fd)
+{
+	for (unsigned int mi = 0; mi < ARRAY_SIZE(modes); mi++) {
+		uint8_t *shadow = xzalloc(INV_PAGES * ps);
+		struct cbo b = inv_bo_new(fd, modes[mi].track, shadow, mi + 1);
+		uint32_t h = b.handle, closed = closed_handle(fd);
+		struct drm_vcoh_stats s0 = bo_stats(fd, h), s;
+		const struct {
+			const char *what;
+			struct drm_vcoh_stats arg;
+			int err;
+		} cases[] = {
+			{ "flags 1", { .handle = h, .flags = 1 }, -EINVAL },
+			{ "flags bit 31", { .handle = h, .flags = 1u << 31 },
+			  -EINVAL },
+			{ "pad", { .handle = h, .pad = 1 }, -EINVAL },
+			{ "device, flags 1", { .flags = 1 }, -EINVAL },
+			{ "device, pad", { .pad = 1 }, -EINVAL },
+			{ "bad handle", { .handle = 0xdeadbeef }, -ENOENT },
+			{ "closed handle", { .handle = closed }, -ENOENT },
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct drm_vcoh_stats arg = cases[i].arg;
+			int ret = __vcoh_stats(fd, &arg);
+
+			igt_assert_f(ret == cases[i].err,
+				     "%s, %s: %d, expected %d\n",
+				     modes[mi].name, cases[i].what, ret,
+				     cases[i].err);
+			s = bo_stats(fd, h);
+			igt_assert_f(!memcmp(&s, &s0, sizeof(s)),
+				     "%s: the object's counters changed\n",
+				     cases[i].what);
+			check_unchanged(fd, &b, shadow, cases[i].what);
+		}
+
+		cbo_free(fd, &b);
+		free(shadow);
+	}
+}
+
+static const struct {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd, uint32_t track);
+} per_mode[] = {
+	{ "device-to-cpu",
+	  "Device writes, fill and data, aligned or not, over pages the CPU wrote and did not submit: the same mapping shows the device's data merged with the CPU's, and the device keeps every CPU write.",
+	  test_device_to_cpu },
+	{ "race",
+	  "Writers on vCPU 0 store into four objects while vCPU 1 submits them: no write that landed before a submit is missing from the device, and a last submit makes the device equal to the CPU.",
+	  test_race },
+	{ "stats",
+	  "The counters of an object after a known sequence of writes, submits, BO_DIRTY and device writes.",
+	  test_stats },
+};
+
+static const struct {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd);
+} singles[] = {
+	{ "auto-switch",
+	  "AUTO starts PAGETABLE or MKWRITE by size, leaves PAGETABLE after idle scans only and MKWRITE after dense scans only, with the device coherent and the counters adding up.",
+	  test_auto_switch },
+	{ "submit-invalid",
+	  "Bad submits fail with their documented errno, scan and copy nothing, and lose no write.",
+	  test_submit_invalid },
+	{ "device-write-invalid",
+	  "Bad device writes fail with their documented errno and change neither the device memory nor the CPU's view.",
+	  test_device_write_invalid },
+	{ "device-read-invalid",
+	  "Bad device reads fail with their documented errno and change nothing.",
+	  test_device_read_invalid },
+	{ "stats-invalid",
+	  "Bad stats calls fail with their documented errno and change nothing.",
+	  test_stats_invalid },
+};
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture {
+		fd = drm_open_vcoh();
+		ps = sysconf(_SC_PAGESIZE);
+	}
+
+	for (size_t p = 0; p < ARRAY_SIZE(patterns); p++) {
+		for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+			igt_describe(patterns[p].desc);
+			igt_subtest_f("cpu-to-device-%s-%s", patterns[p].name,
+				      modes[m].name)
+				test_cpu_to_device(fd, modes[m].track, p);
+		}
+	}
+
+	for (size_t t = 0; t < ARRAY_SIZE(per_mode); t++) {
+		for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+			igt_describe(per_mode[t].desc);
+			igt_subtest_f("%s-%s", per_mode[t].name, modes[m].name)
+				per_mode[t].fn(fd, modes[m].track);
+		}
+	}
+
+	for (size_t t = 0; t < ARRAY_SIZE(singles); t++) {
+		igt_describe(singles[t].desc);
+		igt_subtest_f("%s", singles[t].name)
+			singles[t].fn(fd);
+	}
+
+	igt_fixture {
+		drm_close_driver(fd);
+	}
+}
