@@ -107,7 +107,10 @@ static vm_fault_t vcoh_bo_fault(struct vm_fault *vmf)
 	if (idx >= bo->num_pages)
 		return VM_FAULT_SIGBUS;
 
-	/* The lock keeps the tracking mode, and so the protection, stable. */
+	/*
+	 * The lock keeps the tracking mode, and so the protection, stable,
+	 * and keeps the CPU out of pages a device write is replacing.
+	 */
 	dma_resv_lock(bo->base.resv, NULL);
 	ret = vmf_insert_pfn_prot(vma, vmf->address,
 				  page_to_pfn(bo->pages[idx]),
@@ -273,19 +276,27 @@ int vcoh_bo_mmap_offset_ioctl(struct drm_device *dev, void *data,
 	return 0;
 }
 
-static int vcoh_bo_copy_to_user(struct vcoh_bo *bo, u64 offset, u64 len,
-				char __user *dst)
+/*
+ * Copy a page at a time through @bounce, under the object's lock: the
+ * device memory changes under it, and a copy to user memory may fault,
+ * which must not happen with the lock held.
+ */
+static int vcoh_bo_copy_out(struct vcoh_bo *bo, struct page **pages,
+			    u64 offset, u64 len, char __user *dst, void *bounce)
 {
+	int ret;
+
 	while (len) {
 		pgoff_t idx = offset >> PAGE_SHIFT;
 		unsigned int in_page = offset_in_page(offset);
 		unsigned int chunk = min_t(u64, len, PAGE_SIZE - in_page);
-		void *src = kmap_local_page(bo->pages[idx]);
-		unsigned long left;
 
-		left = copy_to_user(dst, src + in_page, chunk);
-		kunmap_local(src);
-		if (left)
+		ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
+		if (ret)
+			return ret;
+		memcpy_from_page(bounce, pages[idx], in_page, chunk);
+		dma_resv_unlock(bo->base.resv);
+		if (copy_to_user(dst, bounce, chunk))
 			return -EFAULT;
 
 		offset += chunk;
@@ -296,27 +307,52 @@ static int vcoh_bo_copy_to_user(struct vcoh_bo *bo, u64 offset, u64 len,
 	return 0;
 }
 
+/**
+ * vcoh_bo_read - copy part of an object's memory to user space
+ * @file: the DRM file the handle belongs to
+ * @handle: GEM handle
+ * @offset: first byte
+ * @size: number of bytes
+ * @data_ptr: user pointer to copy to
+ * @device: read the device's copy instead of the memory the CPU maps
+ *
+ * Return: 0, -ENOENT, -EINVAL for a range outside the object, -EFAULT,
+ * -ENOMEM or -EINTR.
+ */
+int vcoh_bo_read(struct drm_file *file, u32 handle, u64 offset, u64 size,
+		 u64 data_ptr, bool device)
+{
+	struct drm_gem_object *obj;
+	struct vcoh_bo *bo;
+	void *bounce;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj)
+		return -ENOENT;
+	bo = to_vcoh_bo(obj);
+
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		ret = -ENOMEM;
+	else if (!vcoh_bo_range_valid(obj->size, offset, size))
+		ret = -EINVAL;
+	else
+		ret = vcoh_bo_copy_out(bo, device ? bo->device_pages : bo->pages,
+				       offset, size, u64_to_user_ptr(data_ptr),
+				       bounce);
+	kfree(bounce);
+	drm_gem_object_put(obj);
+	return ret;
+}
+
 int vcoh_bo_read_ioctl(struct drm_device *dev, void *data,
 		       struct drm_file *file)
 {
 	struct drm_vcoh_bo_read *args = data;
-	struct drm_gem_object *obj;
-	int ret;
 
 	if (args->pad)
 		return -EINVAL;
-
-	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-
-	if (vcoh_bo_range_valid(obj->size, args->offset, args->size))
-		ret = vcoh_bo_copy_to_user(to_vcoh_bo(obj), args->offset,
-					   args->size,
-					   u64_to_user_ptr(args->data_ptr));
-	else
-		ret = -EINVAL;
-
-	drm_gem_object_put(obj);
-	return ret;
+	return vcoh_bo_read(file, args->handle, args->offset, args->size,
+			    args->data_ptr, false);
 }

@@ -178,58 +178,13 @@ out:
 	return ret;
 }
 
-/* Copy device memory out a page at a time: never fault with the lock. */
-static int vcoh_devmem_read(struct vcoh_bo *bo, u64 offset, u64 len,
-			    char __user *dst, void *bounce)
-{
-	int ret;
-
-	while (len) {
-		pgoff_t idx = offset >> PAGE_SHIFT;
-		unsigned int in_page = offset_in_page(offset);
-		unsigned int chunk = min_t(u64, len, PAGE_SIZE - in_page);
-
-		ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
-		if (ret)
-			return ret;
-		memcpy_from_page(bounce, bo->device_pages[idx], in_page, chunk);
-		dma_resv_unlock(bo->base.resv);
-		if (copy_to_user(dst, bounce, chunk))
-			return -EFAULT;
-
-		offset += chunk;
-		dst += chunk;
-		len -= chunk;
-		cond_resched();
-	}
-	return 0;
-}
-
 int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
 			   struct drm_file *file)
 {
 	struct drm_vcoh_device_read *args = data;
-	struct drm_gem_object *obj;
-	void *bounce;
-	int ret;
 
 	if (args->pad)
 		return -EINVAL;
-
-	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-
-	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!bounce)
-		ret = -ENOMEM;
-	else if (!vcoh_bo_range_valid(obj->size, args->offset, args->size))
-		ret = -EINVAL;
-	else
-		ret = vcoh_devmem_read(to_vcoh_bo(obj), args->offset,
-				       args->size,
-				       u64_to_user_ptr(args->data_ptr), bounce);
-	kfree(bounce);
-	drm_gem_object_put(obj);
-	return ret;
+	return vcoh_bo_read(file, args->handle, args->offset, args->size,
+			    args->data_ptr, true);
 }

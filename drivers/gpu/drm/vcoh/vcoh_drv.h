@@ -111,6 +111,8 @@ static inline struct vcoh_bo *to_vcoh_bo(struct drm_gem_object *obj)
 bool vcoh_bo_size_valid(u64 size);
 bool vcoh_bo_range_valid(u64 bo_size, u64 offset, u64 len);
 int vcoh_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch, u64 *size);
+int vcoh_bo_read(struct drm_file *file, u32 handle, u64 offset, u64 size,
+		 u64 data_ptr, bool device);
 
 int vcoh_bo_create_ioctl(struct drm_device *dev, void *data,
 			 struct drm_file *file);

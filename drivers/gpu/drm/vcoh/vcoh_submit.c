@@ -18,20 +18,18 @@
 
 #include "vcoh_drv.h"
 
-/* Look up @count objects into sync->objs; a handle may not repeat. */
+/* Look up entry @i of sync->objs; a handle may not repeat. */
 static int vcoh_sync_lookup(struct drm_file *file, struct vcoh_sync *sync,
-			    const u32 *handles)
+			    u32 i, u32 handle)
 {
-	u32 i, j;
+	u32 j;
 
-	for (i = 0; i < sync->count; i++) {
-		sync->objs[i] = drm_gem_object_lookup(file, handles[i]);
-		if (!sync->objs[i])
-			return -ENOENT;
-		for (j = 0; j < i; j++)
-			if (sync->objs[j] == sync->objs[i])
-				return -EINVAL;
-	}
+	sync->objs[i] = drm_gem_object_lookup(file, handle);
+	if (!sync->objs[i])
+		return -ENOENT;
+	for (j = 0; j < i; j++)
+		if (sync->objs[j] == sync->objs[i])
+			return -EINVAL;
 	return 0;
 }
 
@@ -52,6 +50,7 @@ int vcoh_submit_ioctl(struct drm_device *dev, void *data,
 	struct vcoh_sync sync = { .count = args->count };
 	u32 *handles;
 	int ret;
+	u32 i;
 
 	if (args->flags || !sync.count || sync.count > VCOH_SUBMIT_MAX_BOS)
 		return -EINVAL;
@@ -61,7 +60,9 @@ int vcoh_submit_ioctl(struct drm_device *dev, void *data,
 	if (IS_ERR(handles))
 		return PTR_ERR(handles);
 	sync.objs = kvcalloc(sync.count, sizeof(*sync.objs), GFP_KERNEL);
-	ret = sync.objs ? vcoh_sync_lookup(file, &sync, handles) : -ENOMEM;
+	ret = sync.objs ? 0 : -ENOMEM;
+	for (i = 0; !ret && i < sync.count; i++)
+		ret = vcoh_sync_lookup(file, &sync, i, handles[i]);
 	kvfree(handles);
 	if (ret)
 		goto out;
@@ -95,29 +96,25 @@ static int vcoh_dirty_prepare(struct drm_file *file,
 			      struct drm_vcoh_dirty_bo *args,
 			      struct vcoh_sync *sync)
 {
-	u32 *handles;
 	u32 i;
 	int ret;
 
-	handles = kvmalloc_array(sync->count, sizeof(*handles), GFP_KERNEL);
-	if (!handles)
-		return -ENOMEM;
-	for (i = 0; i < sync->count; i++)
-		handles[i] = args[i].handle;
-	ret = vcoh_sync_lookup(file, sync, handles);
-	kvfree(handles);
+	for (i = 0; i < sync->count; i++) {
+		struct vcoh_bo *bo;
 
-	for (i = 0; !ret && i < sync->count; i++) {
-		struct vcoh_bo *bo = to_vcoh_bo(sync->objs[i]);
-
-		if (args[i].flags ||
-		    args[i].bitmap_size < BITS_TO_U64(bo->num_pages) * sizeof(u64))
+		if (args[i].flags)
+			return -EINVAL;
+		ret = vcoh_sync_lookup(file, sync, i, args[i].handle);
+		if (ret)
+			return ret;
+		bo = to_vcoh_bo(sync->objs[i]);
+		if (args[i].bitmap_size < BITS_TO_U64(bo->num_pages) * sizeof(u64))
 			return -EINVAL;
 		sync->reports[i] = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
 		if (!sync->reports[i])
 			return -ENOMEM;
 	}
-	return ret;
+	return 0;
 }
 
 static int vcoh_dirty_report(struct drm_vcoh_dirty_bo *a, struct vcoh_bo *bo,
