@@ -8,12 +8,15 @@
  * of DRM_IOCTL_VCOH_STATS add up; and bad arguments change nothing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1568,6 +1571,77 @@ static const struct {
 	  test_stats },
 };
 
+/* Read debugfs file @name of @fd's DRM minor into @buf. */
+static void read_debugfs(int fd, const char *name, char *buf, size_t size)
+{
+	char path[128];
+	struct stat st;
+	ssize_t n, len = 0;
+	int dfd;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
+		 minor(st.st_rdev), name);
+	dfd = open(path, O_RDONLY);
+	igt_require_f(dfd >= 0, "no %s\n", path);
+	while ((n = read(dfd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	igt_assert_lte(0, n);
+	buf[len] = '\0';
+	close(dfd);
+}
+
+/* The number after the word @key in @line, which must have it. */
+static uint64_t debugfs_value(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = line; (p = strstr(p, key)); p++)
+		if ((p == line || p[-1] == ' ') && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 0);
+	igt_assert_f(false, "no %s in: %.200s\n", key, line);
+	return 0;
+}
+
+static void test_stats_debugfs(int fd)
+{
+	static char buf[1 << 16];
+	struct drm_vcoh_stats dev, st;
+	char key[64], *line;
+	struct cbo b;
+	uint64_t offset;
+
+	b = cbo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
+	b.map[2 * ps] = 1;
+	b.map[5 * ps] = 2;
+	submit_one(fd, &b);
+	st = bo_stats(fd, b.handle);
+	vcoh_stats(fd, 0, &dev);
+
+	/* "stats": the device's counters, as the ioctl gives them. */
+	read_debugfs(fd, "stats", buf, sizeof(buf));
+	igt_assert_eq_u64(debugfs_value(buf, "submits"), dev.submits);
+	igt_assert_eq_u64(debugfs_value(buf, "pages_copied"),
+			  dev.pages_copied);
+	igt_assert_eq_u64(debugfs_value(buf, "tlb_flushes_issued"),
+			  dev.tlb_flushes_issued);
+
+	/* "bos": a line for this object, found by its mmap offset. */
+	igt_assert_eq(__vcoh_bo_mmap_offset(fd, b.handle, &offset), 0);
+	read_debugfs(fd, "bos", buf, sizeof(buf));
+	snprintf(key, sizeof(key), "offset 0x%llx ",
+		 (unsigned long long)offset);
+	line = strstr(buf, key);
+	igt_assert_f(line, "no line for %s in bos\n", key);
+	*strchrnul(line, '\n') = '\0';
+	igt_assert(strstr(line, " mode pagetable "));
+	igt_assert_eq_u64(debugfs_value(line, "pages"), 8);
+	igt_assert_eq_u64(debugfs_value(line, "submits"), st.submits);
+	igt_assert_eq_u64(debugfs_value(line, "pages_copied"), 2);
+	igt_assert_eq_u64(debugfs_value(line, "pages_dirty"), st.pages_dirty);
+	cbo_free(fd, &b);
+}
+
 static const struct {
 	const char *name;
 	const char *desc;
@@ -1588,6 +1662,9 @@ static const struct {
 	{ "stats-invalid",
 	  "Bad stats calls fail with their documented errno and change nothing.",
 	  test_stats_invalid },
+	{ "stats-debugfs",
+	  "debugfs stats shows the device's counters as the ioctl does, and bos a line per object with its mode and counters.",
+	  test_stats_debugfs },
 };
 
 igt_main
