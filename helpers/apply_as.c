@@ -33,7 +33,8 @@
  * @vma: the vma being walked
  * @clean: clean dirty ptes, recording them in @bitmap
  * @wrprotect: write-protect writable ptes
- * @total: ptes changed so far
+ * @count: change nothing, count the present ptes
+ * @total: ptes changed (or counted) so far
  * @tstart: first address changed in @vma
  * @tend: end of the last address changed in @vma
  * @gen: generation of the last range queued
@@ -46,6 +47,7 @@ struct as_walk {
 	struct vm_area_struct *vma;
 	bool clean;
 	bool wrprotect;
+	bool count;
 	unsigned long total;
 	unsigned long tstart;
 	unsigned long tend;
@@ -143,8 +145,13 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 		pte_t ptent = ptep_get(pte);
 		pte_t old, new;
 
-		if (!pte_present(ptent) ||
-		    !((w->clean && pte_dirty(ptent)) ||
+		if (!pte_present(ptent))
+			continue;
+		if (w->count) {
+			w->total++;
+			continue;
+		}
+		if (!((w->clean && pte_dirty(ptent)) ||
 		      (w->wrprotect && pte_write(ptent))))
 			continue;
 
@@ -249,6 +256,16 @@ static bool as_vma_applies(struct vm_area_struct *vma)
 	return !WARN_ON_ONCE(!(flags & VM_IO));
 }
 
+/* The addresses [*start, *end) of @vma that map page offsets [first, last). */
+static void as_vma_range(struct vm_area_struct *vma, pgoff_t first,
+			 pgoff_t last, unsigned long *start, unsigned long *end)
+{
+	first = max(first, vma->vm_pgoff);
+	last = min(last, vma->vm_pgoff + vma_pages(vma));
+	*start = vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT);
+	*end = vma->vm_start + ((last - vma->vm_pgoff) << PAGE_SHIFT);
+}
+
 /* Walk the part of @vma that maps page offsets [first, last). */
 static void as_walk_vma(struct as_walk *w, struct as_flush_queue *queue,
 			struct vm_area_struct *vma, pgoff_t first, pgoff_t last)
@@ -258,11 +275,7 @@ static void as_walk_vma(struct as_walk *w, struct as_flush_queue *queue,
 	struct mm_struct *mm = vma->vm_mm;
 	s64 gen;
 
-	first = max(first, vma->vm_pgoff);
-	last = min(last, vma->vm_pgoff + vma_pages(vma));
-	start = vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT);
-	end = vma->vm_start + ((last - vma->vm_pgoff) << PAGE_SHIFT);
-
+	as_vma_range(vma, first, last, &start, &end);
 	w->vma = vma;
 	w->tstart = end;
 	w->tend = start;
@@ -308,6 +321,25 @@ static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 		as_flush_queue_fini(&local);
 	else if (w->gen > 0)
 		ctx->gen = w->gen;
+	return w->total;
+}
+
+/* Read-only: no notifier, no flush, nothing queued. */
+static long as_count_mapping(struct address_space *mapping, pgoff_t first,
+			     pgoff_t nr, struct as_walk *w)
+{
+	struct vm_area_struct *vma;
+	unsigned long start, end;
+
+	i_mmap_lock_read(mapping);
+	vma_interval_tree_foreach(vma, &mapping->i_mmap, first, first + nr - 1) {
+		if (!as_vma_applies(vma))
+			continue;
+		as_vma_range(vma, first, first + nr, &start, &end);
+		w->vma = vma;
+		as_walk_range(w, start, end);
+	}
+	i_mmap_unlock_read(mapping);
 	return w->total;
 }
 
@@ -358,6 +390,39 @@ long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
 	return as_walk_mapping(mapping, first_index, nr, &w, ctx);
 }
 EXPORT_SYMBOL_GPL(apply_as_wrprotect);
+
+/**
+ * apply_as_count_mapped - count the ptes mapping a range of a mapping
+ * @mapping: the address space
+ * @first_index: first page offset of the range
+ * @nr: number of page offsets in the range
+ * @ctx: the caller's context; its external lock must be held
+ *
+ * Reads every pte that maps a page offset in the range, in every vma the
+ * other walkers apply to, and changes nothing: no notifier, no flush. It
+ * is the same walk as theirs without the updates, so it tells a driver
+ * how much of an object is mapped, and a benchmark what reading every
+ * pte once costs. Takes @mapping's i_mmap lock and might sleep.
+ *
+ * Return: the number of present ptes; -EINVAL for a NULL mapping or an
+ * empty or overflowing range; -ENOLCK, with a warning, when the external
+ * lock is not held.
+ */
+long apply_as_count_mapped(struct address_space *mapping, pgoff_t first_index,
+			   pgoff_t nr, struct apply_as_ctx *ctx)
+{
+	struct as_walk w = { .count = true };
+	int ret;
+
+	if (!mapping || !as_range_valid(first_index, nr))
+		return -EINVAL;
+	ret = as_check_contract(ctx, mapping);
+	if (ret)
+		return ret;
+
+	return as_count_mapping(mapping, first_index, nr, &w);
+}
+EXPORT_SYMBOL_GPL(apply_as_count_mapped);
 
 /* apply_as_clean() and apply_as_clean_wrprotect(). */
 static long as_clean(struct address_space *mapping, pgoff_t first_index,

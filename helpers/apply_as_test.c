@@ -420,7 +420,16 @@ static void as_test_walk_bad_input(struct kunit *test)
 						       &start, &end, &env->ctx),
 			-EINVAL);
 
+	KUNIT_EXPECT_EQ(test, apply_as_count_mapped(m, 0, 0, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, apply_as_count_mapped(m, ULONG_MAX, 2, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, apply_as_count_mapped(NULL, 0, 1, &env->ctx),
+			-EINVAL);
+
 	/* The same calls, valid: nothing maps the mapping, nothing changes. */
+	KUNIT_EXPECT_EQ(test, apply_as_count_mapped(m, 0, ULONG_MAX, &env->ctx),
+			0);
 	KUNIT_EXPECT_EQ(test, apply_as_wrprotect(m, 0, 1, &env->ctx), 0);
 	KUNIT_EXPECT_EQ(test, as_clean(env, m, 10, 128, 10, bm, 128), 0);
 	KUNIT_EXPECT_EQ(test, apply_as_clean_wrprotect(m, 0, 1, 0, bm, 128,
@@ -436,7 +445,7 @@ static void as_test_walk_unlocked(struct kunit *test)
 {
 	struct as_walk_env *env = test->priv;
 	pgoff_t start = 0, end = 0;
-	long wp, clean, both;
+	long wp, clean, both, count;
 
 	/*
 	 * Without the external lock a walk warns once and returns an
@@ -448,8 +457,10 @@ static void as_test_walk_unlocked(struct kunit *test)
 	clean = as_clean(env, &env->mapping, 0, 1, 0, env->bitmap, 128);
 	both = apply_as_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
 					128, &start, &end, &env->ctx);
+	count = apply_as_count_mapped(&env->mapping, 0, 1, &env->ctx);
 	pr_info("expect-warning-end\n");
 
+	KUNIT_EXPECT_EQ(test, count, -ENOLCK);
 	KUNIT_EXPECT_EQ(test, wp, -ENOLCK);
 	KUNIT_EXPECT_EQ(test, clean, -ENOLCK);
 	KUNIT_EXPECT_EQ(test, both, -ENOLCK);

@@ -116,6 +116,8 @@ long apply_as_clean_wrprotect(struct address_space *mapping,
 			      pgoff_t bitmap_pgoff, unsigned long *bitmap,
 			      pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
 			      struct apply_as_ctx *ctx);
+long apply_as_count_mapped(struct address_space *mapping, pgoff_t first_index,
+			   pgoff_t nr, struct apply_as_ctx *ctx);
 vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx);
 
 #endif /* _LINUX_APPLY_AS_H */

@@ -173,7 +173,8 @@ static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
 	/* From here on, dropping the reference frees what was allocated. */
 	bo->num_pages = size >> PAGE_SHIFT;
 	bo->track = track;
-	bo->mode = vcoh_dirty_initial_mode(track, bo->num_pages);
+	bo->backend = vcoh_backend_current();
+	bo->mode = vcoh_dirty_initial_mode(track, bo->backend, bo->num_pages);
 	apply_as_ctx_init_ww_mutex(&bo->as_ctx, &vdev->flush_queue,
 				   &bo->base.resv->lock);
 	bo->pages = kvcalloc(bo->num_pages, sizeof(*bo->pages), GFP_KERNEL);

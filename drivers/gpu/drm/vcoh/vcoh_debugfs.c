@@ -8,6 +8,12 @@
  * without holding its dma_resv lock, breaking the contract on purpose.
  * The helpers must refuse with -ENOLCK, which the write returns, and
  * change no pte; the IGT tests check both.
+ * scan_timing: for the benchmark. Writing "<mmap offset> scan" times the
+ * object's scan, in its mode and with its backend, and the TLB flush it
+ * needs; "<mmap offset> walk" times a read-only walk of its ptes, the
+ * floor a scan is measured against. Reading the file gives
+ * "pages N changed N ns N" for the last write through the same open file.
+ * A scan records what it finds as a submit's would: nothing is lost.
  */
 
 #include <linux/debugfs.h>
@@ -15,6 +21,9 @@
 #include <linux/dma-resv.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -76,6 +85,125 @@ static const struct file_operations vcoh_contract_check_fops = {
 	.llseek = noop_llseek,
 };
 
+/* What one open file of scan_timing last measured. */
+struct vcoh_scan_timing {
+	struct drm_device *dev;
+	/* serializes writers of @result */
+	struct mutex lock;
+	char result[80];
+};
+
+static int vcoh_scan_timing_open(struct inode *inode, struct file *file)
+{
+	struct vcoh_scan_timing *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (!st)
+		return -ENOMEM;
+	st->dev = inode->i_private;
+	mutex_init(&st->lock);
+	file->private_data = st;
+	return 0;
+}
+
+static int vcoh_scan_timing_release(struct inode *inode, struct file *file)
+{
+	struct vcoh_scan_timing *st = file->private_data;
+
+	mutex_destroy(&st->lock);
+	kfree(st);
+	return 0;
+}
+
+/* Scan or walk @bo under its lock; *@ns: how long that took. */
+static long vcoh_scan_timing_run(struct vcoh_bo *bo, bool walk, u64 *ns)
+{
+	struct vcoh_device *vdev = to_vcoh_device(bo->base.dev);
+	struct vcoh_stats delta = {};
+	long ret;
+	int flushes;
+	u64 t0;
+
+	ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
+	if (ret)
+		return ret;
+	t0 = ktime_get_ns();
+	if (walk) {
+		ret = apply_as_count_mapped(vcoh_bo_mapping(bo),
+					    vcoh_bo_index(bo), bo->num_pages,
+					    &bo->as_ctx);
+	} else {
+		ret = vcoh_dirty_scan(bo, &delta);
+		flushes = ret < 0 ? 0 : vcoh_sync_flush(vdev, bo->as_ctx.gen);
+		if (flushes < 0)
+			ret = flushes;
+		else
+			delta.tlb_flushes_issued = flushes;
+	}
+	*ns = ktime_get_ns() - t0;
+	vcoh_stats_add(&bo->stats, &delta);
+	dma_resv_unlock(bo->base.resv);
+	vcoh_stats_add_device(vdev, &delta);
+	return ret;
+}
+
+static ssize_t vcoh_scan_timing_write(struct file *file,
+				      const char __user *ubuf, size_t len,
+				      loff_t *ppos)
+{
+	struct vcoh_scan_timing *st = file->private_data;
+	struct drm_gem_object *obj;
+	char buf[64], op[8];
+	u64 offset, ns = 0;
+	bool walk;
+	long ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%llu %7s", &offset, op) != 2)
+		return -EINVAL;
+	walk = !strcmp(op, "walk");
+	if (!walk && strcmp(op, "scan"))
+		return -EINVAL;
+
+	obj = vcoh_lookup_offset(st->dev, offset);
+	if (!obj)
+		return -ENOENT;
+	mutex_lock(&st->lock);
+	ret = vcoh_scan_timing_run(to_vcoh_bo(obj), walk, &ns);
+	if (ret >= 0)
+		snprintf(st->result, sizeof(st->result),
+			 "pages %lu changed %ld ns %llu\n",
+			 to_vcoh_bo(obj)->num_pages, ret, ns);
+	mutex_unlock(&st->lock);
+	drm_gem_object_put(obj);
+	return ret < 0 ? ret : len;
+}
+
+static ssize_t vcoh_scan_timing_read(struct file *file, char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	struct vcoh_scan_timing *st = file->private_data;
+	ssize_t ret;
+
+	mutex_lock(&st->lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, st->result,
+				      strlen(st->result));
+	mutex_unlock(&st->lock);
+	return ret;
+}
+
+static const struct file_operations vcoh_scan_timing_fops = {
+	.owner = THIS_MODULE,
+	.open = vcoh_scan_timing_open,
+	.release = vcoh_scan_timing_release,
+	.read = vcoh_scan_timing_read,
+	.write = vcoh_scan_timing_write,
+	.llseek = default_llseek,
+};
+
 static const char * const vcoh_mode_names[] = {
 	[VCOH_BO_TRACK_NONE] = "none",
 	[VCOH_BO_TRACK_PAGETABLE] = "pagetable",
@@ -113,10 +241,11 @@ static int vcoh_bos_show(struct seq_file *m, void *unused)
 		ret = dma_resv_lock_interruptible(bo->base.resv, NULL);
 		if (ret)
 			break;
-		seq_printf(m, "offset 0x%llx pages %lu track %s mode %s ",
+		seq_printf(m, "offset 0x%llx pages %lu track %s mode %s backend %s ",
 			   drm_vma_node_offset_addr(&bo->base.vma_node),
 			   bo->num_pages, vcoh_mode_names[bo->track],
-			   vcoh_mode_names[bo->mode]);
+			   vcoh_mode_names[bo->mode],
+			   vcoh_backend_name(bo->backend));
 		vcoh_stats_show(m, &bo->stats);
 		dma_resv_unlock(bo->base.resv);
 	}
@@ -135,4 +264,6 @@ void vcoh_debugfs_init(struct drm_minor *minor)
 			    &vcoh_bos_fops);
 	debugfs_create_file("contract_check", 0200, minor->debugfs_root,
 			    minor->dev, &vcoh_contract_check_fops);
+	debugfs_create_file("scan_timing", 0600, minor->debugfs_root,
+			    minor->dev, &vcoh_scan_timing_fops);
 }

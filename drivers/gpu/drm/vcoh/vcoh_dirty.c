@@ -8,9 +8,9 @@
  * the last one. AUTO objects use one of the two and switch, by vmwgfx's
  * heuristic: MKWRITE costs a fault per page written, PAGETABLE a walk of
  * every pte per scan. Everything goes through the page-table dirty-tracking
- * helpers with the object's dma_resv as the external lock: the scan holds
- * it, and so do the fault and pfn_mkwrite handlers, so the mode cannot
- * change under them.
+ * helpers (vcoh_backend.c) with the object's dma_resv as the external
+ * lock: the scan holds it, and so do the fault and pfn_mkwrite handlers,
+ * so the mode cannot change under them.
  */
 
 #include <linux/bitmap.h>
@@ -20,7 +20,6 @@
 #include <linux/slab.h>
 
 #include <drm/drm_gem.h>
-#include <drm/drm_vma_manager.h>
 #include <drm/vcoh_drm.h>
 
 #include "vcoh_drv.h"
@@ -40,23 +39,15 @@ module_param(auto_dense_percent, uint, 0644);
 MODULE_PARM_DESC(auto_dense_percent,
 		 "AUTO leaves MKWRITE when scans find more than this percentage of pages written (default 10)");
 
-u32 vcoh_dirty_initial_mode(u32 track, pgoff_t num_pages)
+u32 vcoh_dirty_initial_mode(u32 track, u32 backend, pgoff_t num_pages)
 {
+	/* zap cannot read dirty bits */
+	if (backend == VCOH_BACKEND_ZAP && track != VCOH_BO_TRACK_NONE)
+		return VCOH_BO_TRACK_MKWRITE;
 	if (track != VCOH_BO_TRACK_AUTO)
 		return track;
 	return num_pages < READ_ONCE(auto_pagetable_max_pages) ?
 	       VCOH_BO_TRACK_PAGETABLE : VCOH_BO_TRACK_MKWRITE;
-}
-
-static struct address_space *vcoh_dirty_mapping(struct vcoh_bo *bo)
-{
-	return bo->base.dev->anon_inode->i_mapping;
-}
-
-/* The object's first page in the mapping's index space. */
-static pgoff_t vcoh_dirty_index(struct vcoh_bo *bo)
-{
-	return drm_vma_node_start(&bo->base.vma_node);
 }
 
 /* MKWRITE objects are mapped read-only, so that a first write faults. */
@@ -87,7 +78,7 @@ void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end)
 vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
 {
 	struct vcoh_bo *bo = to_vcoh_bo(vmf->vma->vm_private_data);
-	pgoff_t idx = vmf->pgoff - vcoh_dirty_index(bo);
+	pgoff_t idx = vmf->pgoff - vcoh_bo_index(bo);
 	vm_fault_t ret;
 
 	if (idx >= bo->num_pages)
@@ -122,7 +113,7 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 	    (VM_SHARED | VM_MAYWRITE))
 		return;
 
-	first = vma->vm_pgoff - vcoh_dirty_index(bo);
+	first = vma->vm_pgoff - vcoh_bo_index(bo);
 	end = min_t(pgoff_t, first + vma_pages(vma), bo->num_pages);
 	if (first >= end)
 		return;
@@ -133,17 +124,6 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 		vcoh_dirty_mark(bo, first, end);
 	}
 	dma_resv_unlock(bo->base.resv);
-}
-
-/* Clean the ptes of the whole object, recording dirty ones in @bitmap. */
-static long vcoh_dirty_clean(struct vcoh_bo *bo, unsigned long *bitmap,
-			     pgoff_t *start, pgoff_t *end)
-{
-	pgoff_t first = vcoh_dirty_index(bo);
-
-	return apply_as_clean(vcoh_dirty_mapping(bo), first, bo->num_pages,
-			      first, bitmap, bo->num_pages, start, end,
-			      &bo->as_ctx);
 }
 
 /*
@@ -227,8 +207,7 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 	switch (bo->mode) {
 	case VCOH_BO_TRACK_PAGETABLE:
 		scanned = bo->num_pages;
-		ret = vcoh_dirty_clean(bo, bo->dirty, &bo->dirty_start,
-				       &bo->dirty_end);
+		ret = vcoh_backend_clean(bo);
 		break;
 	case VCOH_BO_TRACK_MKWRITE:
 		/* Only the pages written since the last scan are writable. */
@@ -236,7 +215,8 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 		ret = 0;
 		if (bo->dirty_start < bo->dirty_end) {
 			scanned = bo->dirty_end - bo->dirty_start;
-			ret = vcoh_dirty_protect(bo, bo->dirty_start, scanned);
+			ret = vcoh_backend_protect(bo, bo->dirty_start,
+						   scanned, false);
 		}
 		break;
 	default:
@@ -251,7 +231,8 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 
 	if (bo->dirty_start < bo->dirty_end)
 		written = bitmap_weight(bo->dirty, bo->dirty_end);
-	if (bo->track == VCOH_BO_TRACK_AUTO) {
+	if (bo->track == VCOH_BO_TRACK_AUTO &&
+	    bo->backend != VCOH_BACKEND_ZAP) {
 		sw = vcoh_dirty_auto(bo, written, delta);
 		if (sw < 0)
 			return sw;
@@ -281,10 +262,5 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
  */
 long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
 {
-	pgoff_t index = vcoh_dirty_index(bo);
-
-	return apply_as_clean_wrprotect(vcoh_dirty_mapping(bo), index + first,
-					nr, index, bo->dirty, bo->num_pages,
-					&bo->dirty_start, &bo->dirty_end,
-					&bo->as_ctx);
+	return vcoh_backend_protect(bo, first, nr, true);
 }

@@ -6,6 +6,7 @@
 
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_vma_manager.h>
 
 struct drm_file;
 struct drm_mode_create_dumb;
@@ -64,6 +65,13 @@ static inline struct vcoh_device *to_vcoh_device(struct drm_device *drm)
 	return container_of(drm, struct vcoh_device, drm);
 }
 
+/* Which code tracks an object's writes: see vcoh_backend.c. */
+enum vcoh_backend {
+	VCOH_BACKEND_NATIVE,
+	VCOH_BACKEND_UPSTREAM,
+	VCOH_BACKEND_ZAP,
+};
+
 /**
  * struct vcoh_bo - a buffer object
  * @base: GEM object, embedded
@@ -72,6 +80,7 @@ static inline struct vcoh_device *to_vcoh_device(struct drm_device *drm)
  * @num_pages: number of entries in @pages and @device_pages
  * @track: the VCOH_BO_TRACK_* mode user space chose
  * @mode: the mode in use: @track, or for AUTO, PAGETABLE or MKWRITE
+ * @backend: the enum vcoh_backend that cleans and protects its ptes
  * @switch_scans: consecutive scans that argued for AUTO's other mode
  * @dirty: a bit per page written since the last copy to the device
  * @dirty_start: first bit set in @dirty
@@ -94,6 +103,7 @@ struct vcoh_bo {
 	pgoff_t num_pages;
 	u32 track;
 	u32 mode;
+	u32 backend;
 	unsigned int switch_scans;
 	unsigned long *dirty;
 	pgoff_t dirty_start;
@@ -106,6 +116,17 @@ struct vcoh_bo {
 static inline struct vcoh_bo *to_vcoh_bo(struct drm_gem_object *obj)
 {
 	return container_of(obj, struct vcoh_bo, base);
+}
+
+/* The mapping user space maps the object through, and its first page. */
+static inline struct address_space *vcoh_bo_mapping(struct vcoh_bo *bo)
+{
+	return bo->base.dev->anon_inode->i_mapping;
+}
+
+static inline pgoff_t vcoh_bo_index(struct vcoh_bo *bo)
+{
+	return drm_vma_node_start(&bo->base.vma_node);
 }
 
 bool vcoh_bo_size_valid(u64 size);
@@ -131,7 +152,13 @@ int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
 int vcoh_stats_ioctl(struct drm_device *dev, void *data,
 		     struct drm_file *file);
 
-u32 vcoh_dirty_initial_mode(u32 track, pgoff_t num_pages);
+u32 vcoh_backend_current(void);
+const char *vcoh_backend_name(u32 backend);
+long vcoh_backend_clean(struct vcoh_bo *bo);
+long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
+			  bool record);
+
+u32 vcoh_dirty_initial_mode(u32 track, u32 backend, pgoff_t num_pages);
 pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma);
 vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf);
 void vcoh_dirty_vm_close(struct vm_area_struct *vma);
