@@ -6,6 +6,7 @@
 #   make run      build, boot the kernel in QEMU, run the demo
 #   make check    build, boot, run every test and lint; ends "N passed, N failed"
 #   make lint     checkpatch --strict, sparse, W=1, kernel-doc
+#   make bench    the benchmark kernel, native vs upstream helpers; build/bench/
 #   make kernel   build the kernel only      make igt   build the tests only
 #   make vm CMD="..."   run a command in the guest
 #
@@ -34,10 +35,13 @@ check:
 lint: deps
 	@scripts/lint
 
+bench:
+	@scripts/bench
+
 vm: kernel igt
 	@scripts/vm-run -- sh -c '$(CMD)'
 
 clean:
 	rm -rf build
 
-.PHONY: all deps kernel igt run check lint vm clean
+.PHONY: all deps kernel igt run check lint bench vm clean

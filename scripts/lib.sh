@@ -7,8 +7,17 @@ case "$KERNEL" in
 *) echo "KERNEL=$KERNEL: supported are 6.12 and 6.1" >&2; exit 2 ;;
 esac
 
+# VARIANT=debug (default): the test kernel; VARIANT=bench: the benchmark
+# kernel, without the debug fragment, in a tree of its own.
+VARIANT=${VARIANT:-debug}
+case "$VARIANT" in
+debug|bench) ;;
+*) echo "VARIANT=$VARIANT: supported are debug and bench" >&2; exit 2 ;;
+esac
+
 BUILD=${BUILD:-$top/build}
 KSRC=$BUILD/linux-$KERNEL
+[ "$VARIANT" = debug ] || KSRC=$KSRC-$VARIANT
 JOBS=${JOBS:-$(nproc)}
 # Paths under the tree hash the same from any checkout.
 export CCACHE_BASEDIR=$KSRC
