@@ -1,0 +1,1447 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcoh's backends and its scan_timing debugfs file.
+ *
+ * The module parameter "backend" chooses the code that cleans and
+ * write-protects the ptes of the objects created from then on: native (the
+ * page-table dirty-tracking helpers), upstream (mm/mapping_dirty_helpers.c,
+ * in kernels built with it) or zap (unmap and refault; its objects always
+ * track in MKWRITE mode). Each backend must keep the device copy equal to
+ * what the CPU wrote, copying no page more than the CPU wrote, through
+ * submits, mode switches, mprotect(), device writes and writers racing
+ * submits.
+ *
+ * scan_timing times one scan of an object, which must lose nothing, or a
+ * read-only walk of its ptes, which must count the ptes mapped and change
+ * nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "igt.h"
+#include "igt_vcoh.h"
+
+IGT_TEST_DESCRIPTION("vcoh's backends keep the device coherent; scan_timing loses no write.");
+
+#define BACKEND_PARAM	"/sys/module/vcoh/parameters/backend"
+
+static size_t ps;
+
+enum backend { NATIVE, UPSTREAM, ZAP };
+
+static const char * const backends[] = {
+	[NATIVE] = "native",
+	[UPSTREAM] = "upstream",
+	[ZAP] = "zap",
+};
+
+static const struct {
+	const char *name;
+	uint32_t track;
+} modes[] = {
+	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
+	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
+	{ "auto", VCOH_BO_TRACK_AUTO },
+};
+
+struct cbo {
+	uint32_t handle;
+	uint32_t track;
+	size_t npages;
+	size_t size;
+	uint8_t *map;
+	uint64_t offset;
+};
+
+/* The AUTO heuristic's module parameters. */
+struct auto_params {
+	unsigned int max_pages;		/* from this size on, start MKWRITE */
+	unsigned int switch_scans;	/* a switch takes one scan more */
+	unsigned int dense_percent;	/* MKWRITE leaves above this */
+};
+
+static void *xzalloc(size_t size)
+{
+	void *p = calloc(1, size);
+
+	igt_assert(p);
+	return p;
+}
+
+static unsigned int vcoh_param(const char *name, unsigned int dflt)
+{
+	char path[128];
+	unsigned int v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/vcoh/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%u", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+static struct auto_params auto_params(void)
+{
+	struct auto_params ap = {
+		.max_pages = vcoh_param("auto_pagetable_max_pages", 512),
+		.switch_scans = vcoh_param("auto_switch_scans", 2),
+		.dense_percent = vcoh_param("auto_dense_percent", 10),
+	};
+
+	return ap;
+}
+
+/* The backend parameter into @buf, without the newline; -errno if not. */
+static int __backend_get(char *buf, size_t size)
+{
+	int pfd = open(BACKEND_PARAM, O_RDONLY);
+	ssize_t n;
+	int err;
+
+	if (pfd < 0)
+		return -errno;
+	n = read(pfd, buf, size - 1);
+	err = errno;
+	close(pfd);
+	errno = 0;
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static void backend_get(char *buf, size_t size)
+{
+	igt_assert_eq(__backend_get(buf, size), 0);
+}
+
+/* Write @len bytes of @val to the backend parameter: 0 or -errno. */
+static int __backend_write(const char *val, size_t len)
+{
+	int pfd = open(BACKEND_PARAM, O_WRONLY);
+	ssize_t n;
+	int err;
+
+	if (pfd < 0)
+		return -errno;
+	n = write(pfd, val, len);
+	err = errno;
+	close(pfd);
+	errno = 0;
+	if (n < 0)
+		return -err;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static int __backend_set(const char *val)
+{
+	return __backend_write(val, strlen(val));
+}
+
+static void backend_set(const char *name)
+{
+	char now[32];
+
+	igt_assert_eq(__backend_set(name), 0);
+	backend_get(now, sizeof(now));
+	igt_assert_f(!strcmp(now, name), "backend %s after setting %s\n",
+		     now, name);
+}
+
+/* Back to the default, for the tests that run after this binary. */
+static void backend_restore(void)
+{
+	char now[32];
+
+	if (__backend_get(now, sizeof(now)) || !strcmp(now, "native"))
+		return;
+	if (__backend_set("native"))
+		fprintf(stderr, "cannot set %s back to native\n",
+			BACKEND_PARAM);
+}
+
+/* Skip unless @backend can be chosen in this kernel; leave native. */
+static void backend_require(enum backend backend)
+{
+	int ret;
+
+	igt_require_f(access(BACKEND_PARAM, W_OK) == 0, "no %s\n",
+		      BACKEND_PARAM);
+	ret = __backend_set(backends[backend]);
+	igt_require_f(ret != -EOPNOTSUPP,
+		      "backend %s not built into this kernel\n",
+		      backends[backend]);
+	igt_assert_eq(ret, 0);
+	backend_set("native");
+}
+
+/* Read debugfs file @name of @fd's DRM minor into @buf; false if none. */
+static bool read_debugfs(int fd, const char *name, char *buf, size_t size)
+{
+	char path[128];
+	struct stat st;
+	ssize_t n, len = 0;
+	int dfd;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
+		 minor(st.st_rdev), name);
+	dfd = open(path, O_RDONLY);
+	if (dfd < 0)
+		return false;
+	while ((n = read(dfd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	igt_assert_lte(0, n);
+	buf[len] = '\0';
+	close(dfd);
+	return true;
+}
+
+/*
+ * The object's line in debugfs bos, found by its mmap offset, into
+ * @line; false if debugfs is not there.
+ */
+static bool bos_line(int fd, uint64_t offset, char *line, size_t size)
+{
+	static char buf[1 << 16];
+	char key[64], *p;
+
+	if (!read_debugfs(fd, "bos", buf, sizeof(buf)))
+		return false;
+	snprintf(key, sizeof(key), "offset 0x%llx ",
+		 (unsigned long long)offset);
+	p = strstr(buf, key);
+	igt_assert_f(p, "no line for %s in bos\n", key);
+	*strchrnul(p, '\n') = '\0';
+	snprintf(line, size, "%s", p);
+	return true;
+}
+
+/* The object has @backend, as debugfs bos tells, if it is there. */
+static void check_bo_backend(int fd, const struct cbo *b,
+			     enum backend backend)
+{
+	char line[512], want[32];
+
+	if (!bos_line(fd, b->offset, line, sizeof(line))) {
+		igt_debug("no debugfs bos: backend of the object not checked\n");
+		return;
+	}
+	snprintf(want, sizeof(want), " backend %s ", backends[backend]);
+	igt_assert_f(strstr(line, want), "expected%sin: %s\n", want, line);
+}
+
+static struct drm_vcoh_stats bo_stats(int fd, uint32_t handle)
+{
+	struct drm_vcoh_stats s;
+
+	vcoh_stats(fd, handle, &s);
+	return s;
+}
+
+/*
+ * A mapped object of @backend; the parameter is native again afterwards,
+ * which must not change the object's backend.
+ */
+static struct cbo cbo_new(int fd, size_t npages, uint32_t track,
+			  enum backend backend)
+{
+	struct cbo b = {
+		.track = track,
+		.npages = npages,
+		.size = npages * ps,
+	};
+	bool param;
+
+	/* Without the parameter, every object is native. */
+	param = access(BACKEND_PARAM, W_OK) == 0;
+	igt_assert(param || backend == NATIVE);
+	if (param)
+		backend_set(backends[backend]);
+	b.handle = vcoh_bo_create_tracked(fd, b.size, track);
+	if (param)
+		backend_set("native");
+	igt_assert_eq(__vcoh_bo_mmap_offset(fd, b.handle, &b.offset), 0);
+	b.map = vcoh_bo_map(fd, b.handle, b.size, PROT_READ | PROT_WRITE);
+	check_bo_backend(fd, &b, backend);
+	return b;
+}
+
+static void cbo_free(int fd, struct cbo *b)
+{
+	munmap(b->map, b->size);
+	gem_close(fd, b->handle);
+}
+
+static size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i = 0;
+
+	if (!memcmp(a, b, len))
+		return len;
+	while (a[i] == b[i])
+		i++;
+	return i;
+}
+
+static void check_bytes(const uint8_t *got, const uint8_t *want, size_t len,
+			const char *what)
+{
+	size_t i = first_diff(got, want, len);
+
+	igt_assert_f(i == len,
+		     "%s: byte %#zx (page %zu) is %#x, expected %#x\n",
+		     what, i, i / ps, got[i], want[i]);
+}
+
+/* The device memory of @b holds @want. */
+static void check_device(int fd, const struct cbo *b, const uint8_t *want,
+			 const char *what)
+{
+	uint8_t *dev = xzalloc(b->size);
+
+	vcoh_device_read(fd, b->handle, 0, dev, b->size);
+	check_bytes(dev, want, b->size, what);
+	free(dev);
+}
+
+/* A read through a mapping, which the compiler keeps. */
+static uint8_t read_byte(const uint8_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static size_t count_pages(const bool *written, size_t npages)
+{
+	size_t n = 0;
+
+	for (size_t p = 0; p < npages; p++)
+		n += written[p];
+	return n;
+}
+
+static void test_backend_param(int fd)
+{
+	static const char * const bad[] = {
+		"bogus", "\n", "nativ", "natives", "ZAP", "zap zap", "0", "1",
+	};
+	char now[32], line[512];
+	struct cbo zap, native;
+	int ret;
+
+	igt_require_f(access(BACKEND_PARAM, W_OK) == 0, "no %s\n",
+		      BACKEND_PARAM);
+	backend_get(now, sizeof(now));
+	igt_assert_f(!strcmp(now, "native"),
+		     "backend %s, expected the default, native\n", now);
+
+	backend_set("zap");
+	backend_set("native");
+	backend_set("zap");
+	/* As echo writes it. */
+	igt_assert_eq(__backend_set("native\n"), 0);
+	backend_get(now, sizeof(now));
+	igt_assert_f(!strcmp(now, "native"), "backend %s\n", now);
+
+	/* upstream needs mm/mapping_dirty_helpers.c built in. */
+	backend_set("zap");
+	ret = __backend_set("upstream");
+	igt_assert_f(ret == 0 || ret == -EOPNOTSUPP,
+		     "setting upstream: %d\n", ret);
+	backend_get(now, sizeof(now));
+	igt_assert_f(!strcmp(now, ret ? "zap" : "upstream"),
+		     "backend %s after setting upstream returned %d\n", now,
+		     ret);
+	igt_info("upstream backend %s\n", ret ? "not built in" : "available");
+
+	/* A bad value fails and changes nothing, whatever is set. */
+	for (unsigned int i = 0; i < 2; i++) {
+		const char *cur = i ? "native" : "zap";
+
+		backend_set(cur);
+		for (unsigned int j = 0; j < ARRAY_SIZE(bad); j++) {
+			ret = __backend_set(bad[j]);
+			igt_assert_f(ret == -EINVAL,
+				     "setting \"%s\": %d, expected %d\n",
+				     bad[j], ret, -EINVAL);
+			backend_get(now, sizeof(now));
+			igt_assert_f(!strcmp(now, cur),
+				     "backend %s after a bad value, was %s\n",
+				     now, cur);
+		}
+	}
+
+	/* The backend is an object's from its creation on. */
+	zap = cbo_new(fd, 4, VCOH_BO_TRACK_PAGETABLE, ZAP);
+	native = cbo_new(fd, 4, VCOH_BO_TRACK_PAGETABLE, NATIVE);
+	igt_assert_eq_u32(bo_stats(fd, zap.handle).mode, VCOH_BO_TRACK_MKWRITE);
+	igt_assert_eq_u32(bo_stats(fd, native.handle).mode,
+			  VCOH_BO_TRACK_PAGETABLE);
+	check_bo_backend(fd, &zap, ZAP);
+	if (bos_line(fd, zap.offset, line, sizeof(line)))
+		igt_assert_f(strstr(line, " track pagetable mode mkwrite "),
+			     "zap object: %s\n", line);
+	cbo_free(fd, &native);
+	cbo_free(fd, &zap);
+
+	backend_get(now, sizeof(now));
+	igt_assert_f(!strcmp(now, "native"), "backend %s at the end\n", now);
+}
+
+/*
+ * The coherency subtests: rounds of CPU writes of different shapes, each
+ * followed by a submit that must copy exactly the pages written and leave
+ * the device equal to the CPU's view. The counters follow a model of the
+ * object: its mode (AUTO's switches as documented, zap always MKWRITE)
+ * and one recorded fault per page written in MKWRITE mode.
+ */
+#define COH_PAGES	64
+#define COH_BAND	12
+
+struct coh {
+	int fd;
+	enum backend backend;
+	struct cbo b;
+	struct auto_params ap;
+	/* The object's mode as the test expects it, and AUTO's state. */
+	uint32_t mode;
+	unsigned int switch_scans;
+	uint64_t switches;
+	bool switching;
+	/* The counters after the previous submit. */
+	struct drm_vcoh_stats last;
+	/* Pages written this round and in the previous non-idle round. */
+	bool *written;
+	bool *prev;
+	uint64_t seq;
+};
+
+/* What AUTO does with a scan that found @n pages written. */
+static void coh_model_scan(struct coh *c, size_t n)
+{
+	bool other;
+
+	if (!c->switching)
+		return;
+	if (c->mode == VCOH_BO_TRACK_PAGETABLE)
+		other = !n;
+	else
+		other = (uint64_t)n * 100 >
+			(uint64_t)c->ap.dense_percent * c->b.npages;
+	if (!other) {
+		c->switch_scans = 0;
+		return;
+	}
+	if (++c->switch_scans <= c->ap.switch_scans)
+		return;
+	c->switch_scans = 0;
+	c->switches++;
+	c->mode = c->mode == VCOH_BO_TRACK_PAGETABLE ?
+		  VCOH_BO_TRACK_MKWRITE : VCOH_BO_TRACK_PAGETABLE;
+}
+
+/* Store into a word of @page a value no other write of the test stores. */
+static void coh_touch(struct coh *c, size_t page)
+{
+	uint64_t *w = (uint64_t *)(c->b.map + page * ps);
+	uint64_t seq = ++c->seq;
+
+	w[(seq * 37 + page * 11) % (ps / sizeof(*w))] = seq << 8 | page;
+	c->written[page] = true;
+}
+
+/* Submit; c->written holds the pages written since the last one. */
+static void coh_submit(struct coh *c, const char *what)
+{
+	size_t n = count_pages(c->written, c->b.npages);
+	uint32_t mode_before = c->mode;
+	struct drm_vcoh_submit s;
+	struct drm_vcoh_stats st;
+
+	igt_debug("%s: %zu pages written, mode %u\n", what, n, c->mode);
+	vcoh_submit(c->fd, &c->b.handle, 1, &s);
+	igt_assert_f(s.pages_copied == n,
+		     "%s: %llu pages copied, %zu written\n", what,
+		     (unsigned long long)s.pages_copied, n);
+	if (c->backend == NATIVE)
+		igt_assert_cmpu64(s.tlb_flushes, <=, >, 1);
+	coh_model_scan(c, n);
+
+	st = bo_stats(c->fd, c->b.handle);
+	igt_assert_f(st.mode == c->mode, "%s: mode %u, expected %u\n", what,
+		     st.mode, c->mode);
+	igt_assert_eq_u64(st.mode_switches, c->switches);
+	igt_assert_eq_u64(st.submits, c->last.submits + 1);
+	igt_assert_eq_u64(st.pages_copied, c->last.pages_copied + n);
+	igt_assert_eq_u64(st.pages_dirty, c->last.pages_dirty + n);
+	igt_assert_f(st.mkwrite_faults - c->last.mkwrite_faults ==
+		     (mode_before == VCOH_BO_TRACK_MKWRITE ? n : 0),
+		     "%s: %llu mkwrite faults for %zu pages written in mode %u\n",
+		     what,
+		     (unsigned long long)(st.mkwrite_faults -
+					  c->last.mkwrite_faults),
+		     n, mode_before);
+	c->last = st;
+
+	check_device(c->fd, &c->b, c->b.map, what);
+}
+
+static void coh_round(struct coh *c, const char *what)
+{
+	bool *t;
+
+	igt_assert_lt(0, count_pages(c->written, c->b.npages));
+	coh_submit(c, what);
+	t = c->prev;
+	c->prev = c->written;
+	c->written = t;
+	memset(c->written, 0, c->b.npages);
+}
+
+/* Submits with nothing written: AUTO may go MKWRITE. */
+static void coh_idle(struct coh *c, unsigned int submits)
+{
+	for (unsigned int i = 0; i < submits; i++)
+		coh_submit(c, "idle");
+}
+
+/* Every 7th page. */
+static void coh_sparse(struct coh *c, unsigned int r)
+{
+	for (size_t p = r % 7; p < c->b.npages; p += 7)
+		coh_touch(c, p);
+	coh_round(c, "sparse");
+}
+
+/* Every page, every third one all of it. */
+static void coh_dense(struct coh *c)
+{
+	for (size_t p = 0; p < c->b.npages; p++) {
+		uint64_t *w = (uint64_t *)(c->b.map + p * ps);
+
+		coh_touch(c, p);
+		if (p % 3)
+			continue;
+		for (size_t i = 0; i < ps / sizeof(*w); i++)
+			w[i] = ++c->seq << 8 | p;
+	}
+	coh_round(c, "dense");
+}
+
+/* COH_BAND pages from page 8 * @r on, overlapping the band of r - 1. */
+static void coh_band(struct coh *c, unsigned int r)
+{
+	for (size_t i = 0; i < COH_BAND; i++)
+		coh_touch(c, (r * 8 + i) % c->b.npages);
+	coh_round(c, "band");
+}
+
+/* The pages of the previous round again, twice each. */
+static void coh_rewrite(struct coh *c)
+{
+	for (size_t p = 0; p < c->b.npages; p++) {
+		if (!c->prev[p])
+			continue;
+		coh_touch(c, p);
+		coh_touch(c, p);
+	}
+	coh_round(c, "rewrite");
+}
+
+/*
+ * The pages of the previous round, which its submit cleaned or
+ * write-protected, and two new ones, written half before and half after
+ * the mapping is made read-only and writable again. A pte left read-only
+ * and dirty by a scan becomes writable without a fault there
+ * (can_change_pte_writable()): in MKWRITE mode such a write would not be
+ * recorded. native cleans what it write-protects; upstream does not, a
+ * known hole of mm/mapping_dirty_helpers.c, so upstream objects get the
+ * same writes without the mprotect() calls.
+ */
+static void coh_mprotect(struct coh *c)
+{
+	size_t n = count_pages(c->prev, c->b.npages), i = 0, fresh[2], k = 0;
+	bool *prev = xzalloc(c->b.npages);
+	unsigned int sum = 0;
+
+	memcpy(prev, c->prev, c->b.npages);
+	/* 29 is odd: i * 29 goes through every page of a power of two. */
+	for (size_t j = 0; j < c->b.npages && k < 2; j++) {
+		size_t p = (j * 29 + 17) % c->b.npages;
+
+		if (!prev[p])
+			fresh[k++] = p;
+	}
+	igt_assert_eq(k, 2);
+
+	for (size_t p = 0; p < c->b.npages && i < n / 2; p++) {
+		if (prev[p]) {
+			coh_touch(c, p);
+			i++;
+		}
+	}
+	coh_touch(c, fresh[0]);
+
+	if (c->backend != UPSTREAM) {
+		igt_assert_eq(mprotect(c->b.map, c->b.size, PROT_READ), 0);
+		for (size_t p = 0; p < c->b.npages; p++)
+			sum += read_byte(c->b.map + p * ps + 8);
+		igt_debug("read-only mapping read, sum %u\n", sum);
+		igt_assert_eq(mprotect(c->b.map, c->b.size,
+				       PROT_READ | PROT_WRITE), 0);
+	}
+
+	for (size_t p = 0; p < c->b.npages; p++)
+		if (prev[p])
+			coh_touch(c, p);
+	coh_touch(c, fresh[0]);
+	coh_touch(c, fresh[1]);
+	free(prev);
+	coh_round(c, c->backend != UPSTREAM ? "mprotect" : "no mprotect");
+}
+
+static void test_coherent(int fd, enum backend backend, unsigned int m)
+{
+	uint32_t track = modes[m].track;
+	struct coh c = {
+		.fd = fd,
+		.backend = backend,
+		.ap = auto_params(),
+	};
+
+	backend_require(backend);
+	c.b = cbo_new(fd, COH_PAGES, track, backend);
+	c.written = xzalloc(c.b.npages);
+	c.prev = xzalloc(c.b.npages);
+	c.switching = track == VCOH_BO_TRACK_AUTO && backend != ZAP;
+	if (backend == ZAP)
+		c.mode = VCOH_BO_TRACK_MKWRITE;
+	else if (track == VCOH_BO_TRACK_AUTO)
+		c.mode = c.b.npages < c.ap.max_pages ?
+			 VCOH_BO_TRACK_PAGETABLE : VCOH_BO_TRACK_MKWRITE;
+	else
+		c.mode = track;
+	c.last = bo_stats(fd, c.b.handle);
+	igt_assert_eq_u32(c.last.mode, c.mode);
+
+	coh_sparse(&c, 0);
+	coh_dense(&c);
+	coh_band(&c, 0);
+	coh_band(&c, 1);
+	coh_rewrite(&c);
+	coh_sparse(&c, 3);
+
+	/* Idle: AUTO leaves PAGETABLE. */
+	coh_idle(&c, c.ap.switch_scans + 1);
+	if (track != VCOH_BO_TRACK_PAGETABLE || backend == ZAP)
+		igt_assert_eq_u32(c.mode, VCOH_BO_TRACK_MKWRITE);
+
+	/* Bands are dense for AUTO in MKWRITE: it goes back on the third. */
+	coh_band(&c, 2);
+	coh_mprotect(&c);
+	coh_band(&c, 3);
+	coh_rewrite(&c);
+	coh_mprotect(&c);
+	coh_sparse(&c, 5);
+	coh_dense(&c);
+	coh_idle(&c, 1);
+
+	igt_info("%s %s: mode %u, %llu switches, %llu pages copied, %llu mkwrite faults\n",
+		 backends[backend], modes[m].name, c.last.mode,
+		 (unsigned long long)c.last.mode_switches,
+		 (unsigned long long)c.last.pages_copied,
+		 (unsigned long long)c.last.mkwrite_faults);
+	if (c.switching && c.ap.switch_scans == 2 && c.ap.dense_percent == 10 &&
+	    c.ap.max_pages > COH_PAGES)
+		igt_assert_eq_u64(c.last.mode_switches, 2);
+
+	free(c.prev);
+	free(c.written);
+	cbo_free(fd, &c.b);
+}
+
+/* Write @len bytes through the mapping and into @shadow alike. */
+static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
+		      uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t v = seed + i * 7 + (i >> 12);
+
+		b->map[off + i] = v;
+		shadow[off + i] = v;
+	}
+}
+
+/* What a device fill of [off, off + len) leaves in memory. */
+static void fill_words(uint8_t *shadow, size_t off, size_t len,
+		       uint32_t value)
+{
+	for (size_t i = 0; i < len; i += sizeof(value))
+		memcpy(shadow + off + i, &value, sizeof(value));
+}
+
+#define DW_PAGES	16
+
+/*
+ * Device writes over an object whose CPU pages were written and not
+ * submitted: the device takes every pending CPU write first (each page
+ * copied once), then its data replaces the CPU's in the range it wrote;
+ * outside of it the CPU's writes stay.
+ */
+static void device_write_mode(int fd, enum backend backend, uint32_t track)
+{
+	/* Pages the CPU writes and does not submit before the device. */
+	static const unsigned int cpu_pages[] = { 1, 3, 4, 6, 9, 12 };
+	struct cbo b = cbo_new(fd, DW_PAGES, track, backend);
+	uint8_t *shadow = xzalloc(b.size), *data = xzalloc(2 * ps);
+	struct drm_vcoh_stats st0, st;
+	struct drm_vcoh_submit s;
+	size_t off, len;
+
+	for (size_t i = 0; i < 2 * ps; i++)
+		data[i] = 0x5a ^ (i * 29) ^ (i >> 7);
+
+	cpu_write(&b, shadow, 0, b.size, 0x10 + track);
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_eq_u64(s.pages_copied, b.npages);
+	check_device(fd, &b, shadow, "device memory after the first submit");
+
+	st0 = bo_stats(fd, b.handle);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_pages); i++) {
+		off = cpu_pages[i] * ps;
+		cpu_write(&b, shadow, off, 16, 0x40 + i);
+		cpu_write(&b, shadow, off + ps / 2, 32, 0x80 + i);
+		cpu_write(&b, shadow, off + ps - 8, 8, 0xc0 + i);
+	}
+
+	/*
+	 * From inside page 3 to inside page 6: over the CPU's tail of 3, all
+	 * of 4 and 5, and the CPU's head of 6; its middle and tail stay.
+	 */
+	off = 3 * ps + ps / 2 + 64;
+	len = 3 * ps - 64;
+	vcoh_device_fill(fd, b.handle, off, len, 0xc0ffee00 | track);
+	fill_words(shadow, off, len, 0xc0ffee00 | track);
+
+	st = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(st.device_writes, st0.device_writes + 1);
+	igt_assert_f(st.pages_copied - st0.pages_copied ==
+		     ARRAY_SIZE(cpu_pages),
+		     "device write copied %llu pages, the CPU wrote %zu\n",
+		     (unsigned long long)(st.pages_copied - st0.pages_copied),
+		     ARRAY_SIZE(cpu_pages));
+
+	/* Odd offset and size in page 9, between the CPU's head and middle. */
+	off = 9 * ps + 101;
+	len = 333;
+	vcoh_device_write(fd, b.handle, off, data, len);
+	memcpy(shadow + off, data, len);
+	st0 = st;
+	st = bo_stats(fd, b.handle);
+	igt_assert_eq_u64(st.device_writes, st0.device_writes + 1);
+	igt_assert_eq_u64(st.pages_copied, st0.pages_copied);
+
+	/* Across the last two pages, to the very end. */
+	off = b.size - ps - 20;
+	len = ps + 20;
+	vcoh_device_write(fd, b.handle, off, data, len);
+	memcpy(shadow + off, data, len);
+
+	check_bytes(b.map, shadow, b.size, "CPU view after device writes");
+	check_device(fd, &b, shadow, "device memory after device writes");
+
+	/* Nothing written since: a submit copies nothing. */
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_eq_u64(s.pages_copied, 0);
+
+	/* The CPU writes into what the device wrote. */
+	cpu_write(&b, shadow, 4 * ps + 100, 40, 0x99);
+	cpu_write(&b, shadow, 9 * ps + 200, 4, 0x98);
+	cpu_write(&b, shadow, b.size - 1, 1, 0x97);
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_eq_u64(s.pages_copied, 3);
+	check_bytes(b.map, shadow, b.size, "CPU view after the submit");
+	check_device(fd, &b, shadow, "device memory after the submit");
+
+	if (backend == ZAP)
+		igt_assert_eq_u32(bo_stats(fd, b.handle).mode,
+				  VCOH_BO_TRACK_MKWRITE);
+	free(data);
+	free(shadow);
+	cbo_free(fd, &b);
+}
+
+static void test_device_write(int fd, enum backend backend)
+{
+	backend_require(backend);
+	for (unsigned int m = 0; m < ARRAY_SIZE(modes); m++) {
+		igt_debug("%s\n", modes[m].name);
+		device_write_mode(fd, backend, modes[m].track);
+	}
+}
+
+/*
+ * Race: writers on vCPU 0 store unique values into random words of random
+ * pages of one object per tracking mode while this thread, on vCPU 1,
+ * submits the three in a loop. After each submit one object is checked: a
+ * word that held the same value before and after the call was not written
+ * during it, so the device must hold that value. At the end, with the
+ * writers stopped, one more submit makes every device copy equal to the
+ * CPU's view, and another copies nothing.
+ */
+#define RACE_BOS		3
+#define RACE_PAGES		64
+#define RACE_WRITERS		2
+#define RACE_WRITES		200000ul
+#define RACE_BURST		16
+#define RACE_MIN_SUBMITS	24
+#define RACE_TIMEOUT_S		120
+
+struct race {
+	struct cbo b[RACE_BOS];
+	uint32_t handles[RACE_BOS];
+	unsigned long writes[RACE_WRITERS];
+	bool stop;
+};
+
+struct race_writer {
+	struct race *r;
+	unsigned int id;
+};
+
+struct race_state {
+	unsigned long submits;
+	unsigned long checked;
+	uint64_t *before;
+	uint64_t *dev;
+	char fail[512];
+};
+
+static uint64_t xorshift64(uint64_t x)
+{
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
+
+static void *race_writer(void *arg)
+{
+	const struct race_writer *w = arg;
+	struct race *r = w->r;
+	uint64_t x = 0x9e3779b97f4a7c15ull * (w->id + 1), seq = 0;
+	unsigned long n = 0;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < RACE_BURST; i++) {
+			const struct cbo *b;
+			size_t page, slot;
+			uint64_t *word;
+
+			x = xorshift64(x);
+			b = &r->b[x % RACE_BOS];
+			page = (x >> 8) % b->npages;
+			slot = (x >> 40) % (ps / sizeof(*word));
+			word = (uint64_t *)(b->map + page * ps) + slot;
+			/* Never one value twice: unchanged is unwritten. */
+			__atomic_store_n(word, ++seq << 8 | w->id,
+					 __ATOMIC_RELAXED);
+			n++;
+		}
+		__atomic_store_n(&r->writes[w->id], n, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static unsigned long race_writes(struct race *r)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < RACE_WRITERS; i++)
+		n += __atomic_load_n(&r->writes[i], __ATOMIC_RELAXED);
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Failures are recorded, not asserted, until the writers are stopped. */
+#define race_fail(st, f...) \
+	(snprintf((st)->fail, sizeof((st)->fail), f), false)
+
+static bool race_step(int fd, struct race *r, struct race_state *st)
+{
+	unsigned int bo = st->submits % RACE_BOS;
+	const struct cbo *b = &r->b[bo];
+	const uint64_t *cpu = (const uint64_t *)b->map;
+	size_t words = b->size / sizeof(*cpu);
+	struct drm_vcoh_submit arg = {
+		.handles_ptr = (uintptr_t)r->handles,
+		.count = RACE_BOS,
+	};
+	struct drm_vcoh_device_read rd = {
+		.handle = b->handle,
+		.size = b->size,
+		.data_ptr = (uintptr_t)st->dev,
+	};
+	int ret;
+
+	for (size_t i = 0; i < words; i++)
+		st->before[i] = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	ret = __vcoh_submit(fd, &arg);
+	if (ret)
+		return race_fail(st, "submit %lu: %d\n", st->submits, ret);
+	st->submits++;
+	ret = __vcoh_device_read(fd, &rd);
+	if (ret)
+		return race_fail(st, "device read: %d\n", ret);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (size_t i = 0; i < words; i++) {
+		uint64_t now = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
+
+		if (now != st->before[i])
+			continue;
+		st->checked++;
+		if (st->dev[i] != now)
+			return race_fail(st,
+					 "bo %u page %zu word %zu: %#llx in the CPU's view from before submit %lu to after it, %#llx in the device's\n",
+					 bo, i * sizeof(*cpu) / ps,
+					 i % (ps / sizeof(*cpu)),
+					 (unsigned long long)now, st->submits,
+					 (unsigned long long)st->dev[i]);
+	}
+	return true;
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+static void test_race(int fd, enum backend backend)
+{
+	struct race_writer w[RACE_WRITERS];
+	pthread_t threads[RACE_WRITERS];
+	struct race_state st = {};
+	struct drm_vcoh_submit s;
+	unsigned long writes;
+	double deadline;
+	cpu_set_t orig;
+	struct race *r;
+
+	backend_require(backend);
+	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+	igt_assert_eq(sched_getaffinity(0, sizeof(orig), &orig), 0);
+	igt_require(CPU_ISSET(0, &orig) && CPU_ISSET(1, &orig));
+
+	r = xzalloc(sizeof(*r));
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		r->b[bo] = cbo_new(fd, RACE_PAGES, modes[bo].track, backend);
+		r->handles[bo] = r->b[bo].handle;
+	}
+	st.before = xzalloc(r->b[0].size);
+	st.dev = xzalloc(r->b[0].size);
+
+	/* The writers inherit vCPU 0; this thread submits from vCPU 1. */
+	pin_self(0);
+	for (unsigned int i = 0; i < RACE_WRITERS; i++) {
+		w[i] = (struct race_writer){ .r = r, .id = i };
+		igt_assert_eq(pthread_create(&threads[i], NULL, race_writer,
+					     &w[i]), 0);
+	}
+	pin_self(1);
+
+	deadline = now_s() + RACE_TIMEOUT_S;
+	while (!st.fail[0] &&
+	       (race_writes(r) < RACE_WRITES || st.submits < RACE_MIN_SUBMITS)) {
+		if (now_s() > deadline) {
+			snprintf(st.fail, sizeof(st.fail),
+				 "%lu writes and %lu submits after %d s\n",
+				 race_writes(r), st.submits, RACE_TIMEOUT_S);
+			break;
+		}
+		race_step(fd, r, &st);
+	}
+
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < RACE_WRITERS; i++)
+		pthread_join(threads[i], NULL);
+	igt_assert_eq(sched_setaffinity(0, sizeof(orig), &orig), 0);
+	writes = race_writes(r);
+	igt_assert_f(!st.fail[0], "%s", st.fail);
+
+	/* Writers stopped: one submit brings every device copy along. */
+	vcoh_submit(fd, r->handles, RACE_BOS, NULL);
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++)
+		check_device(fd, &r->b[bo], r->b[bo].map,
+			     "device memory after the race");
+	vcoh_submit(fd, r->handles, RACE_BOS, &s);
+	igt_assert_eq_u64(s.pages_copied, 0);
+
+	igt_info("%lu writes, %lu submits, %lu words checked\n", writes,
+		 st.submits, st.checked);
+	igt_assert_cmpu64(writes, >=, <, RACE_WRITES);
+	igt_assert_cmpu64(st.checked, >, <=, 0);
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+		struct drm_vcoh_stats bs = bo_stats(fd, r->handles[bo]);
+
+		igt_assert_eq_u64(bs.submits, st.submits + 2);
+		if (backend == ZAP) {
+			igt_assert_eq_u32(bs.mode, VCOH_BO_TRACK_MKWRITE);
+			igt_assert_eq_u64(bs.mode_switches, 0);
+		}
+	}
+
+	for (unsigned int bo = 0; bo < RACE_BOS; bo++)
+		cbo_free(fd, &r->b[bo]);
+	free(st.before);
+	free(st.dev);
+	free(r);
+}
+
+/* scan_timing of @fd's DRM minor, opened anew. */
+static int scan_timing_open(int fd)
+{
+	char path[128];
+	struct stat st;
+	int tfd;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/scan_timing",
+		 minor(st.st_rdev));
+	tfd = open(path, O_RDWR);
+	igt_require_f(tfd >= 0, "no %s\n", path);
+	return tfd;
+}
+
+struct timing {
+	unsigned long pages;
+	long changed;
+	unsigned long long ns;
+};
+
+/* Write @len bytes of @line: 0 or -errno. */
+static int __timing_write(int tfd, const char *line, size_t len)
+{
+	ssize_t n = write(tfd, line, len);
+	int err = errno;
+
+	errno = 0;
+	if (n < 0)
+		return -err;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* What the file shows, into @buf; its length. */
+static size_t timing_text(int tfd, char *buf, size_t size)
+{
+	ssize_t n = pread(tfd, buf, size - 1, 0);
+
+	igt_assert_lte(0, n);
+	buf[n] = '\0';
+	return n;
+}
+
+static struct timing timing_read(int tfd)
+{
+	struct timing t;
+	char buf[128];
+	int end = 0;
+
+	timing_text(tfd, buf, sizeof(buf));
+	igt_assert_f(sscanf(buf, "pages %lu changed %ld ns %llu\n%n",
+			    &t.pages, &t.changed, &t.ns, &end) == 3 &&
+		     end == (int)strlen(buf),
+		     "scan_timing reads \"%s\"\n", buf);
+	return t;
+}
+
+/* "<offset> @op" on the object; what scan_timing reads afterwards. */
+static struct timing timing_run(int tfd, const struct cbo *b, const char *op)
+{
+	struct timing t;
+	char line[64];
+	int len;
+
+	len = snprintf(line, sizeof(line), "%llu %s\n",
+		       (unsigned long long)b->offset, op);
+	igt_assert_eq(__timing_write(tfd, line, len), 0);
+	t = timing_read(tfd);
+	igt_debug("%s: pages %lu changed %ld ns %llu\n", op, t.pages,
+		  t.changed, t.ns);
+	igt_assert_eq_u64(t.pages, b->npages);
+	return t;
+}
+
+/* A walk of @b finds @mapped ptes and changes no counter. */
+static void check_walk(int fd, int tfd, const struct cbo *b, long mapped,
+		       const char *what)
+{
+	struct drm_vcoh_stats before = bo_stats(fd, b->handle), after;
+	struct timing t = timing_run(tfd, b, "walk");
+
+	igt_assert_f(t.changed == mapped, "%s: walk counted %ld ptes, %ld mapped\n",
+		     what, t.changed, mapped);
+	after = bo_stats(fd, b->handle);
+	igt_assert_f(!memcmp(&before, &after, sizeof(before)),
+		     "%s: the walk changed the object's counters\n", what);
+}
+
+#define WALK_PAGES	32
+
+static void test_scan_timing_walk(int fd)
+{
+	/* Through the first mapping: written, then read. */
+	static const unsigned int wr1[] = { 0, 3, 4, 10, 31 };
+	static const unsigned int rd1[] = { 7, 8, 20 };
+	/* Through a second: 3 written again, 13 read, 12 written. */
+	static const unsigned int wr2[] = { 3, 12 };
+	static const unsigned int rd2[] = { 13 };
+	unsigned int sum = 0;
+	char buf[128];
+	int tfd = scan_timing_open(fd), tfd2;
+
+	/* A result belongs to the open file that asked for it. */
+	tfd2 = scan_timing_open(fd);
+	igt_assert_eq(timing_text(tfd2, buf, sizeof(buf)), 0);
+
+	for (unsigned int m = 0; m < 2; m++) {
+		struct cbo b = cbo_new(fd, WALK_PAGES, modes[m].track, NATIVE);
+		uint8_t *second, *cpu = xzalloc(b.size);
+		struct drm_vcoh_submit s;
+
+		igt_debug("%s\n", modes[m].name);
+		check_walk(fd, tfd, &b, 0, "nothing mapped yet");
+		for (unsigned int i = 0; i < ARRAY_SIZE(wr1); i++)
+			b.map[wr1[i] * ps + i] = 0x40 + i;
+		for (unsigned int i = 0; i < ARRAY_SIZE(rd1); i++)
+			sum += read_byte(b.map + rd1[i] * ps + i);
+		check_walk(fd, tfd, &b, ARRAY_SIZE(wr1) + ARRAY_SIZE(rd1),
+			   "one mapping");
+		igt_assert_eq(timing_text(tfd2, buf, sizeof(buf)), 0);
+
+		/* Every mapping of the object counts. */
+		second = vcoh_bo_map(fd, b.handle, b.size,
+				     PROT_READ | PROT_WRITE);
+		for (unsigned int i = 0; i < ARRAY_SIZE(wr2); i++)
+			second[wr2[i] * ps + 100 + i] = 0x80 + i;
+		for (unsigned int i = 0; i < ARRAY_SIZE(rd2); i++)
+			sum += read_byte(second + rd2[i] * ps);
+		igt_debug("pages read, sum %u\n", sum);
+		check_walk(fd, tfd, &b, 11, "two mappings");
+
+		/*
+		 * The walk left the dirty state alone: nothing is lost. The
+		 * CPU's memory is read through the driver, not the mapping,
+		 * which would fault in the other pages.
+		 */
+		vcoh_submit(fd, &b.handle, 1, &s);
+		igt_assert_eq_u64(s.pages_copied, 6);
+		vcoh_bo_read(fd, b.handle, 0, cpu, b.size);
+		check_device(fd, &b, cpu, "device memory after walks");
+		check_walk(fd, tfd, &b, 11, "after the submit");
+
+		igt_assert_eq(munmap(second, b.size), 0);
+		check_walk(fd, tfd, &b, 8, "second mapping unmapped");
+		igt_assert_eq(munmap(b.map, b.size), 0);
+		check_walk(fd, tfd, &b, 0, "both unmapped");
+		gem_close(fd, b.handle);
+		free(cpu);
+	}
+	close(tfd2);
+	close(tfd);
+}
+
+/* "scan" of @b finds @n pages; the counters say a scan happened. */
+static void check_scan(int fd, int tfd, const struct cbo *b, long n,
+		       const char *what)
+{
+	struct drm_vcoh_stats before = bo_stats(fd, b->handle), after;
+	struct timing t = timing_run(tfd, b, "scan");
+
+	igt_assert_f(t.changed == n, "%s: scan changed %ld ptes, %ld written\n",
+		     what, t.changed, n);
+	after = bo_stats(fd, b->handle);
+	igt_assert_eq_u64(after.scans, before.scans + 1);
+	igt_assert_eq_u64(after.pages_dirty, before.pages_dirty + n);
+	igt_assert_eq_u64(after.submits, before.submits);
+	igt_assert_eq_u64(after.pages_copied, before.pages_copied);
+	igt_assert_eq_u64(after.device_writes, before.device_writes);
+	igt_assert_eq_u64(after.mode_switches, before.mode_switches);
+	if (b->track == VCOH_BO_TRACK_PAGETABLE)
+		igt_assert_eq_u64(after.pages_scanned,
+				  before.pages_scanned + b->npages);
+}
+
+#define SCAN_PAGES	32
+
+static void test_scan_timing_scan(int fd)
+{
+	static const unsigned int five[] = { 1, 2, 9, 17, 30 };
+	int tfd = scan_timing_open(fd);
+
+	for (unsigned int m = 0; m < 2; m++) {
+		struct cbo b = cbo_new(fd, SCAN_PAGES, modes[m].track, NATIVE);
+		uint8_t *zero = xzalloc(b.size);
+		struct drm_vcoh_submit s;
+
+		igt_debug("%s\n", modes[m].name);
+		for (unsigned int i = 0; i < ARRAY_SIZE(five); i++)
+			b.map[five[i] * ps + 64 * i] = 0x11 + i;
+		check_scan(fd, tfd, &b, 5, "five pages");
+		/* The scan copies nothing itself... */
+		check_device(fd, &b, zero, "device memory after a timed scan");
+		/* ... and what it found is copied by the next submit. */
+		vcoh_submit(fd, &b.handle, 1, &s);
+		igt_assert_eq_u64(s.pages_copied, 5);
+		check_device(fd, &b, b.map, "device memory after the submit");
+
+		/* Writes before and after a scan, one page in both. */
+		b.map[4 * ps] = 0x21;
+		b.map[5 * ps] = 0x22;
+		check_scan(fd, tfd, &b, 2, "two pages");
+		b.map[5 * ps + 1] = 0x23;
+		b.map[6 * ps] = 0x24;
+		b.map[20 * ps] = 0x25;
+		vcoh_submit(fd, &b.handle, 1, &s);
+		igt_assert_eq_u64(s.pages_copied, 4);
+		check_device(fd, &b, b.map, "device memory after the submit");
+
+		/* Nothing written: the scan finds nothing, loses nothing. */
+		check_scan(fd, tfd, &b, 0, "idle");
+		vcoh_submit(fd, &b.handle, 1, &s);
+		igt_assert_eq_u64(s.pages_copied, 0);
+		check_device(fd, &b, b.map, "device memory after the submit");
+
+		free(zero);
+		cbo_free(fd, &b);
+	}
+	close(tfd);
+}
+
+struct timing_case {
+	char text[256];
+	size_t len;
+	int err;
+};
+
+static void add_case(struct timing_case *c, int err, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(c->text, sizeof(c->text), f, ap);
+	va_end(ap);
+	c->len = strlen(c->text);
+	c->err = err;
+}
+
+/* "<offset> scan", padded with spaces to @len bytes. */
+static void add_padded(struct timing_case *c, int err, uint64_t offset,
+		       size_t len)
+{
+	int n = snprintf(c->text, sizeof(c->text), "%llu scan",
+			 (unsigned long long)offset);
+
+	igt_assert(len < sizeof(c->text) && (size_t)n < len);
+	memset(c->text + n, ' ', len - n);
+	c->text[len] = '\0';
+	c->len = len;
+	c->err = err;
+}
+
+static void test_scan_timing_invalid(int fd)
+{
+	struct cbo b = cbo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE, NATIVE);
+	uint32_t gone = vcoh_bo_create(fd, ps);
+	unsigned long long off = b.offset;
+	struct timing_case cases[20], padded;
+	char result[128], now[128];
+	struct drm_vcoh_stats st0, st;
+	struct drm_vcoh_submit s;
+	unsigned int n = 0;
+	uint64_t closed;
+	int tfd = scan_timing_open(fd);
+
+	/* The offset of an object that was freed. */
+	igt_assert_eq(__vcoh_bo_mmap_offset(fd, gone, &closed), 0);
+	gem_close(fd, gone);
+
+	add_case(&cases[n++], -EINVAL, "%llu frob\n", off);
+	add_case(&cases[n++], -EINVAL, "%llu scans", off);
+	add_case(&cases[n++], -EINVAL, "%llu walker\n", off);
+	add_case(&cases[n++], -EINVAL, "%llu\n", off);
+	add_case(&cases[n++], -EINVAL, "%llu", off);
+	add_case(&cases[n++], -EINVAL, "walk %llu\n", off);
+	add_case(&cases[n++], -EINVAL, "-%llu walk\n", off);
+	add_case(&cases[n++], -EINVAL, "garbage");
+	add_case(&cases[n++], -EINVAL, "\n");
+	add_case(&cases[n++], -ENOENT, "%llu scan\n",
+		 (unsigned long long)closed);
+	add_case(&cases[n++], -ENOENT, "%llu walk\n", off + ps);
+	add_case(&cases[n++], -ENOENT, "%llu walk\n", off - ps);
+	add_case(&cases[n++], -ENOENT, "0 scan\n");
+	add_case(&cases[n++], -ENOENT, "%llu scan\n", ~0ull);
+	/* A good line, too long for the driver's buffer. */
+	add_padded(&cases[n++], -EINVAL, off, 64);
+	add_padded(&cases[n++], -EINVAL, off, 200);
+	igt_assert(n <= ARRAY_SIZE(cases));
+
+	b.map[2 * ps] = 1;
+	b.map[5 * ps] = 2;
+	igt_assert_eq(timing_run(tfd, &b, "walk").changed, 2);
+	timing_text(tfd, result, sizeof(result));
+	st0 = bo_stats(fd, b.handle);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct timing_case *c = &cases[i];
+		int ret = __timing_write(tfd, c->text, c->len);
+
+		igt_assert_f(ret == c->err, "\"%s\": %d, expected %d\n",
+			     c->text, ret, c->err);
+		st = bo_stats(fd, b.handle);
+		igt_assert_f(!memcmp(&st, &st0, sizeof(st)),
+			     "\"%s\" changed the object's counters\n", c->text);
+		timing_text(tfd, now, sizeof(now));
+		igt_assert_f(!strcmp(now, result),
+			     "\"%s\" changed the result to \"%s\"\n", c->text,
+			     now);
+	}
+
+	/* 63 bytes still fit: the scan finds both pages, loses neither. */
+	add_padded(&padded, 0, off, 63);
+	igt_assert_eq(__timing_write(tfd, padded.text, padded.len), 0);
+	igt_assert_eq(timing_read(tfd).changed, 2);
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_eq_u64(s.pages_copied, 2);
+	check_device(fd, &b, b.map, "device memory after the submit");
+
+	close(tfd);
+	cbo_free(fd, &b);
+}
+
+static const struct {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd);
+} params[] = {
+	{ "backend-param",
+	  "The backend parameter: native by default, native, zap and upstream (where built in) taken, anything else refused without a change; objects keep the backend they were created with.",
+	  test_backend_param },
+};
+
+static const struct {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd, enum backend backend, unsigned int m);
+} per_mode[] = {
+	{ "coherent",
+	  "Sparse, dense, moving, rewritten and mprotect()-interrupted CPU writes reach the device through submits that copy exactly the pages written; the mode and fault counters follow the backend (zap: always MKWRITE) and AUTO's switches.",
+	  test_coherent },
+};
+
+static const struct {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd, enum backend backend);
+	unsigned int backends;
+} per_backend[] = {
+	{ "device-write",
+	  "A device write over pages the CPU wrote and did not submit takes each of them once, replaces the CPU's view of what it wrote and keeps the CPU's writes around it, in every tracking mode.",
+	  test_device_write, 1 << NATIVE | 1 << UPSTREAM | 1 << ZAP },
+	{ "race",
+	  "Writers on vCPU 0 store into three objects of the backend while vCPU 1 submits them: no write that landed before a submit is missing from the device, and a last submit makes the device equal to the CPU.",
+	  test_race, 1 << UPSTREAM | 1 << ZAP },
+};
+
+static const struct {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd);
+} scan_timing[] = {
+	{ "scan-timing-walk",
+	  "scan_timing's walk counts the ptes mapping an object in every mapping of it, changes no counter and loses no write; its result belongs to the open file that asked.",
+	  test_scan_timing_walk },
+	{ "scan-timing-scan",
+	  "scan_timing's scan finds the pages written, counts as a scan, copies nothing, and the next submit copies exactly what it found and what was written after it.",
+	  test_scan_timing_scan },
+	{ "scan-timing-invalid",
+	  "scan_timing refuses bad operations, unknown offsets, garbage and lines of 64 bytes or more with the right errno, and changes neither the object's counters nor the last result.",
+	  test_scan_timing_invalid },
+};
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture {
+		fd = drm_open_vcoh();
+		ps = sysconf(_SC_PAGESIZE);
+		atexit(backend_restore);
+	}
+
+	for (unsigned int t = 0; t < ARRAY_SIZE(params); t++) {
+		igt_describe(params[t].desc);
+		igt_subtest_f("%s", params[t].name)
+			params[t].fn(fd);
+	}
+
+	for (unsigned int t = 0; t < ARRAY_SIZE(per_mode); t++) {
+		for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++) {
+			for (unsigned int m = 0; m < ARRAY_SIZE(modes); m++) {
+				igt_describe(per_mode[t].desc);
+				igt_subtest_f("%s-%s-%s", backends[be],
+					      modes[m].name, per_mode[t].name)
+					per_mode[t].fn(fd, be, m);
+			}
+		}
+	}
+
+	for (unsigned int t = 0; t < ARRAY_SIZE(per_backend); t++) {
+		for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++) {
+			if (!(per_backend[t].backends >> be & 1))
+				continue;
+			igt_describe(per_backend[t].desc);
+			igt_subtest_f("%s-%s", backends[be], per_backend[t].name)
+				per_backend[t].fn(fd, be);
+		}
+	}
+
+	for (unsigned int t = 0; t < ARRAY_SIZE(scan_timing); t++) {
+		igt_describe(scan_timing[t].desc);
+		igt_subtest_f("%s", scan_timing[t].name)
+			scan_timing[t].fn(fd);
+	}
+
+	igt_fixture {
+		if (access(BACKEND_PARAM, W_OK) == 0)
+			backend_set("native");
+		drm_close_driver(fd);
+	}
+}
