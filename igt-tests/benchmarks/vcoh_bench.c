@@ -1,0 +1,1520 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcoh_bench: the three ways vcoh can track CPU writes, compared in one
+ * boot. native: the page-table dirty-tracking helpers with their batched
+ * flushes; upstream: mm/mapping_dirty_helpers.c as vmwgfx uses it; zap:
+ * unmap and refault, all a module-only driver can do.
+ *
+ * scan: cost per page of one object's tracking scan, against a read-only
+ *   walk of its ptes (the floor), by object size and share of pages
+ *   written; timed in the kernel through debugfs scan_timing.
+ * batch: TLB flush calls and shootdown IPIs per submit of N objects, with
+ *   a thread of the process spinning on the other CPU.
+ * fault: a writer on one CPU racing submits on the other.
+ * e2e: coherent uploads of three write patterns in every tracking mode:
+ *   throughput and write amplification.
+ *
+ * Writes results.tsv, report.md, the plots' data and plots.gp to the
+ * output directory and prints the report's tables. --smoke runs every
+ * scenario small and prints consistency checks; nothing in it depends on
+ * timing. Runs as root with vcoh loaded; the backend is set through the
+ * module parameter and put back to native at exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "vcoh_drm.h"
+#include "vcoh_bench.h"
+
+#define BACKEND_PARAM	"/sys/module/vcoh/parameters/backend"
+#define MAX_CHECKS	64
+
+static const struct bench_config full_cfg = {
+	.scan_kib = { 1 << 10, 16 << 10, 256 << 10 },
+	.scan_reps = { 15, 9, 5 },
+	.nr_scan = 3,
+	.batch_bos = { 1, 4, 16, 64 },
+	.nr_batch = 4,
+	.batch_kib = 64,
+	.batch_warmup = 2,
+	.batch_blocks = 5,
+	.batch_cycles = 10,
+	.fault_kib = 1 << 10,
+	.fault_ms = 2000,
+	.fault_runs = 3,
+	.e2e_kib = 4 << 10,
+	.e2e_warmup = 8,
+	.e2e_frames = 32,
+	.e2e_reps = 5,
+};
+
+/* Small enough for the debug kernel (KASAN, lockdep) under emulation. */
+static const struct bench_config smoke_cfg = {
+	.scan_kib = { 64, 1 << 10 },
+	.scan_reps = { 2, 1 },
+	.nr_scan = 2,
+	.batch_bos = { 1, 16 },
+	.nr_batch = 2,
+	.batch_kib = 64,
+	.batch_warmup = 1,
+	.batch_blocks = 2,
+	.batch_cycles = 2,
+	.fault_kib = 1 << 10,
+	.fault_ms = 300,
+	.fault_runs = 1,
+	.e2e_kib = 256,
+	.e2e_warmup = 2,
+	.e2e_frames = 3,
+	.e2e_reps = 1,
+};
+
+const unsigned int bench_ratios[3] = { 0, 10, 100 };
+const char *const bench_patterns[3] = { "sparse", "dense", "streaming" };
+
+static const char *const mode_names[] = {
+	[VCOH_BO_TRACK_NONE] = "none",
+	[VCOH_BO_TRACK_PAGETABLE] = "pagetable",
+	[VCOH_BO_TRACK_MKWRITE] = "mkwrite",
+	[VCOH_BO_TRACK_AUTO] = "auto",
+};
+
+/* A backend and a tracking mode it can use. */
+struct combo {
+	const char *backend;
+	uint32_t mode;
+};
+
+/* zap tracks everything as MKWRITE: its PAGETABLE would be a duplicate. */
+static const struct combo tracked[] = {
+	{ "native", VCOH_BO_TRACK_PAGETABLE },
+	{ "native", VCOH_BO_TRACK_MKWRITE },
+	{ "upstream", VCOH_BO_TRACK_PAGETABLE },
+	{ "upstream", VCOH_BO_TRACK_MKWRITE },
+	{ "zap", VCOH_BO_TRACK_MKWRITE },
+};
+
+static const struct combo e2e_combos[] = {
+	{ "native", VCOH_BO_TRACK_PAGETABLE },
+	{ "native", VCOH_BO_TRACK_MKWRITE },
+	{ "native", VCOH_BO_TRACK_AUTO },
+	{ "native", VCOH_BO_TRACK_NONE },
+	{ "upstream", VCOH_BO_TRACK_PAGETABLE },
+	{ "upstream", VCOH_BO_TRACK_MKWRITE },
+	{ "upstream", VCOH_BO_TRACK_AUTO },
+	{ "zap", VCOH_BO_TRACK_MKWRITE },
+};
+
+struct bench_bo {
+	uint32_t handle;
+	uint32_t mode;
+	uint64_t offset;
+	size_t size;
+	size_t npages;
+	uint32_t *map;
+};
+
+/* A consistency check, possibly fed by many configurations. */
+struct check {
+	char name[64];
+	unsigned int tested;
+	bool failed;
+	bool printed;
+	char reason[200];
+};
+
+/* The system-wide counters the scenarios take differences of. */
+struct counters {
+	long long pgfault;
+	long long remote;		/* nr_tlb_remote_flush */
+	long long received;		/* nr_tlb_remote_flush_received */
+	long long local_all;		/* nr_tlb_local_flush_all */
+	long long local_one;		/* nr_tlb_local_flush_one */
+	long long ipis;			/* the TLB: row of /proc/interrupts */
+	struct drm_vcoh_stats dev;
+};
+
+struct scan_sample {
+	unsigned long long pages;
+	long long changed;
+	unsigned long long ns;
+};
+
+static const struct bench_config *cfg;
+static struct bench_run run;
+static bool smoke;
+static int drm_fd = -1;
+static int timing_fd = -1;
+static size_t page_size;
+static size_t page_words;
+static bool backend_changed;
+static char have_backends[32] = "native";	/* those this kernel has */
+static cpu_set_t orig_cpus;
+static int cpu_a;		/* submits (batch), writer (fault) */
+static int cpu_b = -1;		/* spinner (batch), submits (fault) */
+static uint32_t stamp;		/* changes the value of every write pass */
+static unsigned long sink;	/* keeps reads from being dropped */
+static struct check checks[MAX_CHECKS];
+static unsigned int nr_checks, nr_ok, nr_failed;
+
+static void fail(int err, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (smoke)
+		printf("not ok smoke/abort: %s%s%s\n", msg, err ? ": " : "",
+		       err ? strerror(err) : "");
+	fflush(stdout);
+	fprintf(stderr, "vcoh_bench: %s%s%s\n", msg, err ? ": " : "",
+		err ? strerror(err) : "");
+	exit(1);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		fail(ENOMEM, "allocating %zu bytes", n * size);
+	return p;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run.nr_notes >= BENCH_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(run.notes[run.nr_notes++], sizeof(run.notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* The check named @fmt, added on first use. */
+static struct check *check(const char *fmt, ...)
+{
+	char name[sizeof(checks[0].name)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	for (unsigned int i = 0; i < nr_checks; i++)
+		if (!strcmp(checks[i].name, name))
+			return &checks[i];
+	if (nr_checks == MAX_CHECKS)
+		fail(0, "too many checks");
+	snprintf(checks[nr_checks].name, sizeof(name), "%s", name);
+	return &checks[nr_checks++];
+}
+
+/* Record @cond; the first failure's reason is the one reported. */
+static void expect(struct check *c, bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->tested++;
+	if (cond || c->failed)
+		return;
+	c->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Print the verdicts not printed yet: all in a smoke run, else failures. */
+static void checks_print(void)
+{
+	for (unsigned int i = 0; i < nr_checks; i++) {
+		struct check *c = &checks[i];
+
+		if (c->printed)
+			continue;
+		c->printed = true;
+		if (!c->tested)
+			expect(c, false, "nothing was checked");
+		if (c->failed) {
+			nr_failed++;
+			printf("not ok %s%s: %s\n", smoke ? "smoke/" : "",
+			       c->name, c->reason);
+		} else {
+			nr_ok++;
+			if (smoke)
+				printf("ok smoke/%s\n", c->name);
+		}
+	}
+	fflush(stdout);
+}
+
+static int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+static void pin_main(int cpu)
+{
+	int ret = pin_cpu(cpu);
+
+	if (ret)
+		fail(-ret, "pinning to CPU %d", cpu);
+}
+
+static void unpin_main(void)
+{
+	if (sched_setaffinity(0, sizeof(orig_cpus), &orig_cpus))
+		fail(errno, "restoring the CPU affinity");
+}
+
+/* Read a small file whole; returns its length or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	if (n < 0)
+		len = -errno;
+	close(fd);
+	if (len >= 0)
+		buf[len] = '\0';
+	return len;
+}
+
+/* /proc/vmstat's @name, or -1 if the kernel does not count it. */
+static long long vmstat_value(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncmp(p, name, n) && p[n] == ' ')
+			return strtoll(p + n + 1, NULL, 10);
+	}
+	return -1;
+}
+
+/* Every line of /proc/vmstat is a name and a number. */
+static bool vmstat_parses(void)
+{
+	static char buf[1 << 14];
+	unsigned int lines = 0;
+	char *line, *save = NULL;
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) <= 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), lines++) {
+		char name[64], rest[2];
+		long long v;
+
+		if (sscanf(line, "%63s %lld%1s", name, &v, rest) != 2)
+			return false;
+	}
+	return lines > 0;
+}
+
+/* Sum of the TLB shootdown column of every CPU, or -1 without the row. */
+static long long tlb_ipis(unsigned int *columns)
+{
+	static char buf[1 << 16];
+	long long sum = 0;
+	char *p, *end;
+
+	*columns = 0;
+	if (read_file("/proc/interrupts", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "TLB:", 4))
+			break;
+	}
+	if (!p)
+		return -1;
+	for (p += 4;; p = end) {
+		long long v = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		sum += v;
+		++*columns;
+	}
+	return *columns ? sum : -1;
+}
+
+static void stats_get(uint32_t handle, struct drm_vcoh_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->handle = handle;
+	if (drmIoctl(drm_fd, DRM_IOCTL_VCOH_STATS, s))
+		fail(errno, "STATS of handle %u", handle);
+}
+
+static void counters_read(struct counters *c)
+{
+	static char buf[1 << 14];
+	unsigned int columns;
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		fail(errno, "/proc/vmstat");
+	c->pgfault = vmstat_value(buf, "pgfault");
+	c->remote = vmstat_value(buf, "nr_tlb_remote_flush");
+	c->received = vmstat_value(buf, "nr_tlb_remote_flush_received");
+	c->local_all = vmstat_value(buf, "nr_tlb_local_flush_all");
+	c->local_one = vmstat_value(buf, "nr_tlb_local_flush_one");
+	c->ipis = tlb_ipis(&columns);
+	stats_get(0, &c->dev);
+}
+
+static int open_vcoh(void)
+{
+	char path[32], name[16];
+
+	for (int i = 0; i < 16; i++) {
+		drm_version_t v = { .name = name, .name_len = sizeof(name) - 1 };
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!drmIoctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vcoh"))
+			return fd;
+		close(fd);
+	}
+	fail(0, "no vcoh device: is the module loaded?");
+	return -1;
+}
+
+static struct bench_bo bo_new(size_t size, uint32_t mode)
+{
+	struct drm_vcoh_bo_create create = { .size = size, .flags = mode };
+	struct drm_vcoh_bo_mmap_offset off = { 0 };
+	struct bench_bo bo = { .mode = mode };
+	void *map;
+
+	if (drmIoctl(drm_fd, DRM_IOCTL_VCOH_BO_CREATE, &create))
+		fail(errno, "BO_CREATE of %zu bytes", size);
+	off.handle = create.handle;
+	if (drmIoctl(drm_fd, DRM_IOCTL_VCOH_BO_MMAP_OFFSET, &off))
+		fail(errno, "BO_MMAP_OFFSET");
+	map = mmap(NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   drm_fd, off.offset);
+	if (map == MAP_FAILED)
+		fail(errno, "mmap of %llu bytes",
+		     (unsigned long long)create.size);
+	bo.handle = create.handle;
+	bo.offset = off.offset;
+	bo.size = create.size;
+	bo.npages = create.size / page_size;
+	bo.map = map;
+	return bo;
+}
+
+static void bo_free(struct bench_bo *bo)
+{
+	struct drm_gem_close close_bo = { .handle = bo->handle };
+
+	munmap(bo->map, bo->size);
+	if (drmIoctl(drm_fd, DRM_IOCTL_GEM_CLOSE, &close_bo))
+		fail(errno, "GEM_CLOSE");
+}
+
+static void submit(const uint32_t *handles, unsigned int count,
+		   struct drm_vcoh_submit *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->handles_ptr = (uintptr_t)handles;
+	s->count = count;
+	if (drmIoctl(drm_fd, DRM_IOCTL_VCOH_SUBMIT, s))
+		fail(errno, "SUBMIT of %u objects", count);
+}
+
+/* First page whose device copy differs from what the CPU sees, or -1. */
+static long device_diff(const struct bench_bo *bo, void *buf)
+{
+	struct drm_vcoh_device_read rd = {
+		.handle = bo->handle,
+		.size = bo->size,
+		.data_ptr = (uintptr_t)buf,
+	};
+	const char *cpu = (const char *)bo->map;
+
+	if (drmIoctl(drm_fd, DRM_IOCTL_VCOH_DEVICE_READ, &rd))
+		fail(errno, "DEVICE_READ");
+	for (size_t p = 0; p < bo->npages; p++)
+		if (memcmp((char *)buf + p * page_size, cpu + p * page_size,
+			   page_size))
+			return p;
+	return -1;
+}
+
+/* One store into each page that is a multiple of @step; 0: none. */
+static size_t write_every(struct bench_bo *bo, size_t step)
+{
+	uint32_t v = ++stamp;
+	size_t n = 0;
+
+	if (!step)
+		return 0;
+	for (size_t p = 0; p < bo->npages; p += step, n++)
+		bo->map[p * page_words + v % page_words] = v << 12 ^ p;
+	return n;
+}
+
+static void write_word(struct bench_bo *bo, size_t page)
+{
+	uint32_t v = ++stamp;
+
+	bo->map[page * page_words + v % page_words] = v;
+}
+
+/* Read every page: MKWRITE ptes come in read-only. */
+static void read_all(const struct bench_bo *bo)
+{
+	unsigned long sum = 0;
+
+	for (size_t p = 0; p < bo->npages; p++)
+		sum += __atomic_load_n(&bo->map[p * page_words],
+				       __ATOMIC_RELAXED);
+	sink += sum;
+}
+
+/* The backend parameter's value without the newline, or -errno. */
+static int backend_read(char *buf, size_t size)
+{
+	ssize_t n = read_file(BACKEND_PARAM, buf, size);
+
+	if (n < 0)
+		return n;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int backend_write(const char *name)
+{
+	int fd = open(BACKEND_PARAM, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	backend_changed = true;
+	n = write(fd, name, strlen(name));
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static void backend_restore(void)
+{
+	if (backend_changed && backend_write("native"))
+		fprintf(stderr, "vcoh_bench: could not set %s back to native\n",
+			BACKEND_PARAM);
+}
+
+/* Make @name the backend of the objects created next; false: skip it. */
+static bool use_backend(const char *name)
+{
+	int ret;
+
+	if (!strstr(have_backends, name))
+		return false;
+	if (!strcmp(have_backends, "native"))
+		return true;
+	ret = backend_write(name);
+	if (ret)
+		fail(-ret, "setting the backend to %s", name);
+	return true;
+}
+
+/* Scan or walk @bo through debugfs scan_timing; returns -errno. */
+static int scan_timing(const struct bench_bo *bo, const char *op,
+		       struct scan_sample *s)
+{
+	char cmd[64], line[128];
+	ssize_t n;
+	int len;
+
+	len = snprintf(cmd, sizeof(cmd), "%llu %s\n",
+		       (unsigned long long)bo->offset, op);
+	if (write(timing_fd, cmd, len) != len)
+		return -errno;
+	n = pread(timing_fd, line, sizeof(line) - 1, 0);
+	if (n < 0)
+		return -errno;
+	line[n] = '\0';
+	if (sscanf(line, "pages %llu changed %lld ns %llu", &s->pages,
+		   &s->changed, &s->ns) != 3)
+		return -EPROTO;
+	return 0;
+}
+
+static void timed(const struct bench_bo *bo, const char *op,
+		  struct scan_sample *s)
+{
+	int ret = scan_timing(bo, op, s);
+
+	if (ret)
+		fail(-ret, "scan_timing %s", op);
+}
+
+static int open_scan_timing(void)
+{
+	char path[80];
+	struct stat st;
+
+	if (fstat(drm_fd, &st))
+		fail(errno, "fstat of the DRM file");
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/scan_timing",
+		 minor(st.st_rdev));
+	timing_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (timing_fd < 0) {
+		note("no %s (%s): scan skipped", path, strerror(errno));
+		expect(check("scan-timing/errors"), false, "%s: %s", path,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The interfaces themselves: the backend parameter reads back what was
+ * written and refuses a bad name, zap objects track as MKWRITE whatever
+ * they asked for, scan_timing reports its errors, the counters parse.
+ */
+static void check_interfaces(void)
+{
+	static const char *const names[] = { "upstream", "zap", "native" };
+	static const uint32_t zap_modes[] = {
+		VCOH_BO_TRACK_PAGETABLE, VCOH_BO_TRACK_AUTO,
+	};
+	char cur[32], cmd[64];
+	struct bench_bo bo;
+	struct counters c;
+	unsigned int columns;
+	int ret;
+
+	ret = backend_read(cur, sizeof(cur));
+	if (ret) {
+		snprintf(run.backends, sizeof(run.backends),
+			 "native only: no backend parameter");
+		expect(check("backend-param/read-back"), false, "%s: %s",
+		       BACKEND_PARAM, strerror(-ret));
+	} else {
+		/* A kernel may leave upstream out: it refuses it. */
+		char missing[32] = "";
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
+			char want[32];
+
+			/* a refused name leaves the value as it was */
+			snprintf(want, sizeof(want), "%s", cur);
+			ret = backend_write(names[i]);
+			if (ret == -EOPNOTSUPP) {
+				if (*missing)
+					strcat(missing, ", ");
+				strcat(missing, names[i]);
+			} else if (!ret) {
+				snprintf(want, sizeof(want), "%s", names[i]);
+			}
+			if (!ret && strcmp(names[i], "native")) {
+				strcat(have_backends, " ");
+				strcat(have_backends, names[i]);
+			}
+			if (ret == -EOPNOTSUPP || !ret)
+				ret = backend_read(cur, sizeof(cur));
+			expect(check("backend-param/read-back"),
+			       !ret && !strcmp(cur, want),
+			       "wrote %s, read %s, want %s (%s)", names[i],
+			       ret ? "nothing" : cur, want,
+			       ret ? strerror(-ret) : "no error");
+			if (ret)
+				break;
+		}
+		snprintf(run.backends, sizeof(run.backends), "%s%s%s%s",
+			 have_backends, *missing ? " (" : "", missing,
+			 *missing ? " not in this kernel)" : "");
+		ret = backend_write("vmwgfx");
+		expect(check("backend-param/bad-name"), ret == -EINVAL,
+		       "writing vmwgfx returned %d, not -EINVAL", ret);
+		ret = backend_read(cur, sizeof(cur));
+		expect(check("backend-param/bad-name"),
+		       !ret && !strcmp(cur, "native"),
+		       "after a bad name the backend reads %s, not native",
+		       ret ? "nothing" : cur);
+
+		if (use_backend("zap")) {
+			for (unsigned int i = 0; i < ARRAY_SIZE(zap_modes);
+			     i++) {
+				struct drm_vcoh_stats s;
+
+				bo = bo_new(16 * page_size, zap_modes[i]);
+				stats_get(bo.handle, &s);
+				expect(check("backend-param/zap-tracks-mkwrite"),
+				       s.mode == VCOH_BO_TRACK_MKWRITE,
+				       "zap object created %s reports mode %u",
+				       mode_names[zap_modes[i]], s.mode);
+				bo_free(&bo);
+			}
+		}
+		use_backend("native");
+	}
+
+	if (open_scan_timing() == 0) {
+		bo = bo_new(16 * page_size, VCOH_BO_TRACK_PAGETABLE);
+		snprintf(cmd, sizeof(cmd), "%llu frob\n",
+			 (unsigned long long)bo.offset);
+		ret = write(timing_fd, cmd, strlen(cmd)) < 0 ? -errno : 0;
+		expect(check("scan-timing/errors"), ret == -EINVAL,
+		       "a bad op returned %d, not -EINVAL", ret);
+		/* Freed with its last reference: its offset is free too. */
+		bo_free(&bo);
+		snprintf(cmd, sizeof(cmd), "%llu walk\n",
+			 (unsigned long long)bo.offset);
+		ret = write(timing_fd, cmd, strlen(cmd)) < 0 ? -errno : 0;
+		expect(check("scan-timing/errors"), ret == -ENOENT,
+		       "the offset of a freed object returned %d, not -ENOENT",
+		       ret);
+	}
+
+	expect(check("counters/vmstat"), vmstat_parses(),
+	       "/proc/vmstat has a line that is not a name and a number");
+	counters_read(&c);
+	/* Without them the counts are left out, as the notes say. */
+	if (c.pgfault < 0)
+		note("%s: page faults not counted",
+		     "no pgfault in /proc/vmstat (CONFIG_VM_EVENT_COUNTERS off)");
+	if (c.remote < 0 || c.received < 0 || c.local_one < 0 ||
+	    c.local_all < 0)
+		note("%s: flush calls not counted",
+		     "no nr_tlb_* in /proc/vmstat (CONFIG_DEBUG_TLBFLUSH off)");
+	expect(check("counters/vmstat"), c.pgfault < 0 || c.pgfault > 0,
+	       "pgfault is 0");
+	c.ipis = tlb_ipis(&columns);
+	expect(check("counters/interrupts"), c.ipis >= 0,
+	       "no TLB: row in /proc/interrupts");
+	expect(check("counters/interrupts"), columns == run.cpus,
+	       "the TLB: row has %u columns for %ld CPUs", columns,
+	       run.cpus);
+	checks_print();
+}
+
+static void record(const char *scenario, const struct combo *c,
+		   const char *p1, const char *p2, const char *metric,
+		   const double *v, unsigned int n)
+{
+	bench_record(scenario, c->backend, mode_names[c->mode], p1, p2,
+		     metric, v, n);
+}
+
+/*
+ * scan: map every page of the object (read it for MKWRITE, so its ptes
+ * are read-only; write and submit it for PAGETABLE), then per repetition
+ * write a share of the pages, time the scan and the floor walk, and
+ * submit to start the next one clean.
+ */
+static void scan_combo(const struct combo *c, unsigned int kib,
+		       unsigned int reps)
+{
+	const char *mode = mode_names[c->mode];
+	bool zap = !strcmp(c->backend, "zap");
+	double *scan_ns = xcalloc(reps, sizeof(double));
+	double *walk_ns = xcalloc(reps, sizeof(double));
+	struct bench_bo bo = bo_new((size_t)kib << 10, c->mode);
+	bool *mapped = xcalloc(bo.npages, sizeof(bool));
+	void *buf = xcalloc(1, bo.size);
+	struct drm_vcoh_submit sub;
+	struct drm_vcoh_stats st;
+	struct scan_sample s;
+	char p1[16], p2[16];
+	long diff;
+
+	snprintf(p1, sizeof(p1), "%u", kib);
+	stats_get(bo.handle, &st);
+	expect(check("scan/%s/created-mode", c->backend),
+	       st.mode == c->mode, "%s %s %u KiB: created in mode %u",
+	       c->backend, mode, kib, st.mode);
+	if (c->mode == VCOH_BO_TRACK_PAGETABLE) {
+		write_every(&bo, 1);
+		submit(&bo.handle, 1, &sub);
+		expect(check("scan/%s/copied-written", c->backend),
+		       sub.pages_copied == bo.npages,
+		       "%s %s %u KiB: first submit copied %llu of %zu pages",
+		       c->backend, mode, kib,
+		       (unsigned long long)sub.pages_copied, bo.npages);
+	} else {
+		read_all(&bo);
+	}
+	for (size_t p = 0; p < bo.npages; p++)
+		mapped[p] = true;
+	timed(&bo, "walk", &s);
+	expect(check("scan/%s/floor-walk", c->backend),
+	       s.changed == (long long)bo.npages && s.pages == bo.npages,
+	       "%s %s %u KiB: walk of the mapped object found %lld of %zu ptes",
+	       c->backend, mode, kib, s.changed, bo.npages);
+
+	for (unsigned int r = 0; r < ARRAY_SIZE(bench_ratios); r++) {
+		size_t step = bench_ratios[r] ? 100 / bench_ratios[r] : 0;
+
+		for (unsigned int rep = 0; rep < reps; rep++) {
+			size_t written = write_every(&bo, step);
+			size_t present = 0;
+
+			for (size_t i = 0; i < written; i++)
+				mapped[i * step] = true;
+			timed(&bo, "scan", &s);
+			scan_ns[rep] = (double)s.ns / bo.npages;
+			expect(check("scan/%s/scan-changed", c->backend),
+			       s.changed == (zap ? 0 : (long long)written),
+			       "%s %s %u KiB %u%%: scan changed %lld ptes for %zu pages written",
+			       c->backend, mode, kib, bench_ratios[r],
+			       s.changed, written);
+			/* zap unmapped from the first page to the last written */
+			for (size_t p = 0; zap && written &&
+			     p <= (written - 1) * step; p++)
+				mapped[p] = false;
+			for (size_t p = 0; p < bo.npages; p++)
+				present += mapped[p];
+
+			timed(&bo, "walk", &s);
+			walk_ns[rep] = (double)s.ns / bo.npages;
+			expect(check("scan/%s/floor-walk", c->backend),
+			       s.changed == (long long)present,
+			       "%s %s %u KiB %u%%: walk found %lld ptes, %zu mapped",
+			       c->backend, mode, kib, bench_ratios[r],
+			       s.changed, present);
+
+			submit(&bo.handle, 1, &sub);
+			expect(check("scan/%s/copied-written", c->backend),
+			       sub.pages_copied == written,
+			       "%s %s %u KiB %u%%: submit copied %llu pages for %zu written",
+			       c->backend, mode, kib, bench_ratios[r],
+			       (unsigned long long)sub.pages_copied, written);
+			if (!smoke)
+				continue;
+			diff = device_diff(&bo, buf);
+			expect(check("scan/%s/device-copy", c->backend),
+			       diff < 0,
+			       "%s %s %u KiB %u%%: device page %ld differs",
+			       c->backend, mode, kib, bench_ratios[r], diff);
+			/* comparing read every page back in */
+			for (size_t p = 0; p < bo.npages; p++)
+				mapped[p] = true;
+		}
+		snprintf(p2, sizeof(p2), "%u", bench_ratios[r]);
+		record("scan", c, p1, p2, "scan_ns_per_page", scan_ns, reps);
+		record("scan", c, p1, p2, "walk_ns_per_page", walk_ns, reps);
+	}
+	if (!smoke) {
+		diff = device_diff(&bo, buf);
+		expect(check("scan/%s/device-copy", c->backend), diff < 0,
+		       "%s %s %u KiB: device page %ld differs", c->backend,
+		       mode, kib, diff);
+	}
+	bo_free(&bo);
+	free(buf);
+	free(mapped);
+	free(walk_ns);
+	free(scan_ns);
+}
+
+static void scenario_scan(void)
+{
+	/* check_interfaces() noted why */
+	if (timing_fd < 0)
+		return;
+	pin_main(cpu_a);
+	for (unsigned int i = 0; i < cfg->nr_scan; i++)
+		for (unsigned int j = 0; j < ARRAY_SIZE(tracked); j++)
+			if (use_backend(tracked[j].backend))
+				scan_combo(&tracked[j], cfg->scan_kib[i],
+					   cfg->scan_reps[i]);
+	unpin_main();
+}
+
+/* A thread of the process keeping its mm live on another CPU. */
+struct spinner {
+	pthread_t thread;
+	int cpu;
+	int err;
+	int running;
+	int stop;
+	unsigned long spins;
+};
+
+static void *spin(void *arg)
+{
+	struct spinner *s = arg;
+	unsigned long spins = 0;
+
+	s->err = pin_cpu(s->cpu);
+	__atomic_store_n(&s->running, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED))
+		spins++;
+	s->spins = spins;
+	return NULL;
+}
+
+static void spinner_start(struct spinner *s, int cpu)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->cpu = cpu;
+	ret = pthread_create(&s->thread, NULL, spin, s);
+	if (ret)
+		fail(ret, "pthread_create");
+	while (!__atomic_load_n(&s->running, __ATOMIC_ACQUIRE))
+		sched_yield();
+	if (s->err)
+		fail(-s->err, "pinning the spinning thread to CPU %d", cpu);
+}
+
+static void spinner_stop(struct spinner *s)
+{
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(s->thread, NULL);
+}
+
+/* One write into each page, or into one page, of every object; submit. */
+static void batch_cycle(const struct combo *c, struct bench_bo *bos,
+			const uint32_t *handles, unsigned int nbos,
+			bool one, unsigned int cycle, void *buf)
+{
+	bool native = !strcmp(c->backend, "native");
+	struct drm_vcoh_submit s;
+	size_t per_bo = one ? 1 : bos[0].npages;
+	long diff;
+
+	for (unsigned int i = 0; i < nbos; i++)
+		for (size_t p = 0; p < per_bo; p++)
+			write_word(&bos[i], one ? cycle % bos[i].npages : p);
+	submit(handles, nbos, &s);
+	expect(check("batch/%s/%s", c->backend,
+		     native ? "one-flush-per-submit" : "no-helper-flush"),
+	       s.tlb_flushes == native,
+	       "%s %s %u BOs: the submit issued %llu helper flushes",
+	       c->backend, mode_names[c->mode], nbos,
+	       (unsigned long long)s.tlb_flushes);
+	expect(check("batch/%s/copied-written", c->backend),
+	       s.pages_copied == nbos * per_bo,
+	       "%s %s %u BOs: submit copied %llu of %zu pages written",
+	       c->backend, mode_names[c->mode], nbos,
+	       (unsigned long long)s.pages_copied, nbos * per_bo);
+	if (!smoke)
+		return;
+	for (unsigned int i = 0; i < nbos; i++) {
+		diff = device_diff(&bos[i], buf);
+		expect(check("batch/%s/device-copy", c->backend), diff < 0,
+		       "%s %s %u BOs: device page %ld of BO %u differs",
+		       c->backend, mode_names[c->mode], nbos, diff, i);
+	}
+}
+
+enum batch_metric {
+	BM_FLUSHES, BM_IPIS, BM_HELPER, BM_RECEIVED, BM_LOCAL_ONE,
+	BM_LOCAL_ALL, BM_COUNT,
+};
+
+static const char *const batch_metrics[BM_COUNT] = {
+	[BM_FLUSHES] = "flush_calls_per_cycle",
+	[BM_IPIS] = "tlb_ipis_per_cycle",
+	[BM_HELPER] = "helper_flushes_per_cycle",
+	[BM_RECEIVED] = "flushes_received_per_cycle",
+	[BM_LOCAL_ONE] = "local_flush_one_per_cycle",
+	[BM_LOCAL_ALL] = "local_flush_all_per_cycle",
+};
+
+/*
+ * batch: the process submits @nbos objects per cycle from CPU a while
+ * another of its threads spins on CPU b, so that every flush of its mm
+ * has to reach CPU b. The counters are read per block of cycles.
+ */
+static void batch_combo(const struct combo *c, unsigned int nbos, bool one)
+{
+	unsigned int blocks = cfg->batch_blocks, cycles = cfg->batch_cycles;
+	bool native = !strcmp(c->backend, "native");
+	struct bench_bo *bos = xcalloc(nbos, sizeof(*bos));
+	uint32_t *handles = xcalloc(nbos, sizeof(*handles));
+	void *buf = xcalloc(1, (size_t)cfg->batch_kib << 10);
+	double *v[BM_COUNT];
+	struct counters before, after;
+	struct spinner sp;
+	unsigned int cycle = 0;
+	char p1[16];
+
+	for (unsigned int m = 0; m < BM_COUNT; m++)
+		v[m] = xcalloc(blocks, sizeof(double));
+	for (unsigned int i = 0; i < nbos; i++) {
+		bos[i] = bo_new((size_t)cfg->batch_kib << 10, c->mode);
+		handles[i] = bos[i].handle;
+	}
+	pin_main(cpu_a);
+	if (cpu_b >= 0)
+		spinner_start(&sp, cpu_b);
+	/* The first cycles fault the ptes in. */
+	for (; cycle < cfg->batch_warmup; cycle++)
+		batch_cycle(c, bos, handles, nbos, one, cycle, buf);
+	for (unsigned int b = 0; b < blocks; b++) {
+		unsigned long long helper;
+
+		counters_read(&before);
+		for (unsigned int k = 0; k < cycles; k++, cycle++)
+			batch_cycle(c, bos, handles, nbos, one, cycle, buf);
+		counters_read(&after);
+		helper = after.dev.tlb_flushes_issued -
+			 before.dev.tlb_flushes_issued;
+		expect(check("batch/%s/%s", c->backend,
+			     native ? "one-flush-per-submit" : "no-helper-flush"),
+		       helper == (native ? cycles : 0),
+		       "%s %s %u BOs: STATS counted %llu helper flushes in %u cycles",
+		       c->backend, mode_names[c->mode], nbos, helper, cycles);
+		v[BM_FLUSHES][b] = (double)(after.remote - before.remote);
+		v[BM_IPIS][b] = (double)(after.ipis - before.ipis);
+		v[BM_HELPER][b] = (double)helper;
+		v[BM_RECEIVED][b] = (double)(after.received - before.received);
+		v[BM_LOCAL_ONE][b] =
+			(double)(after.local_one - before.local_one);
+		v[BM_LOCAL_ALL][b] =
+			(double)(after.local_all - before.local_all);
+		for (unsigned int m = 0; m < BM_COUNT; m++)
+			v[m][b] /= cycles;
+	}
+	if (cpu_b >= 0)
+		spinner_stop(&sp);
+	unpin_main();
+
+	snprintf(p1, sizeof(p1), "%u", nbos);
+	for (unsigned int m = 0; m < BM_COUNT; m++) {
+		bool counted = true;
+
+		if (m == BM_IPIS)
+			counted = after.ipis >= 0;
+		else if (m != BM_HELPER)
+			counted = after.remote >= 0;
+		if (counted)
+			record("batch", c, p1, one ? "one" : "all",
+			       batch_metrics[m], v[m], blocks);
+		free(v[m]);
+	}
+	for (unsigned int i = 0; i < nbos; i++)
+		bo_free(&bos[i]);
+	free(buf);
+	free(handles);
+	free(bos);
+}
+
+static void scenario_batch(void)
+{
+	if (cpu_b < 0)
+		note("batch: one CPU usable, no spinning thread: flushes stay local");
+	/* smoke: the one-page pattern adds no check */
+	for (unsigned int one = 0; one < (smoke ? 1 : 2); one++)
+		for (unsigned int i = 0; i < cfg->nr_batch; i++)
+			for (unsigned int j = 0; j < ARRAY_SIZE(tracked); j++)
+				if (use_backend(tracked[j].backend))
+					batch_combo(&tracked[j],
+						    cfg->batch_bos[i], one);
+}
+
+/* A thread storing a word per page, round and round the object. */
+struct writer {
+	pthread_t thread;
+	struct bench_bo *bo;
+	int cpu;
+	int err;
+	int running;
+	int stop;
+	unsigned long writes;
+};
+
+static void *write_loop(void *arg)
+{
+	struct writer *w = arg;
+	uint32_t *map = w->bo->map;
+	size_t npages = w->bo->npages;
+	unsigned long i;
+
+	w->err = pin_cpu(w->cpu);
+	__atomic_store_n(&w->running, 1, __ATOMIC_RELEASE);
+	for (i = 0; !__atomic_load_n(&w->stop, __ATOMIC_RELAXED); i++) {
+		size_t p = i % npages;
+
+		map[p * page_words + i / npages % page_words] = i + 1;
+		__atomic_store_n(&w->writes, i + 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+enum fault_metric {
+	FM_WRITES, FM_SUBMITS, FM_PGFAULT, FM_MKWRITE, FM_COPIED, FM_COUNT,
+};
+
+static const char *const fault_metrics[FM_COUNT] = {
+	[FM_WRITES] = "writes_per_s",
+	[FM_SUBMITS] = "submits_per_s",
+	[FM_PGFAULT] = "pgfaults_per_cycle",
+	[FM_MKWRITE] = "mkwrite_faults_per_cycle",
+	[FM_COPIED] = "pages_copied_per_cycle",
+};
+
+/*
+ * fault: the writer runs on CPU a while this thread submits from CPU b
+ * for a fixed time. Stopped, one more submit must bring the device copy
+ * level with the CPU, and the next one must find nothing.
+ */
+static void fault_combo(const struct combo *c)
+{
+	unsigned int runs = cfg->fault_runs;
+	struct bench_bo bo = bo_new((size_t)cfg->fault_kib << 10, c->mode);
+	void *buf = xcalloc(1, bo.size);
+	struct drm_vcoh_stats st0, st1;
+	struct counters c0, c1;
+	struct drm_vcoh_submit s;
+	double *v[FM_COUNT];
+	char p1[16];
+
+	for (unsigned int m = 0; m < FM_COUNT; m++)
+		v[m] = xcalloc(runs, sizeof(double));
+	for (unsigned int r = 0; r < runs; r++) {
+		struct writer w = { .bo = &bo, .cpu = cpu_a };
+		unsigned long w0, w1;
+		unsigned int cycles = 0;
+		uint64_t t0, t1;
+		double secs;
+		long diff;
+		int ret;
+
+		ret = pthread_create(&w.thread, NULL, write_loop, &w);
+		if (ret)
+			fail(ret, "pthread_create");
+		while (!__atomic_load_n(&w.running, __ATOMIC_ACQUIRE))
+			sched_yield();
+		if (w.err)
+			fail(-w.err, "pinning the writer to CPU %d", cpu_a);
+		pin_main(cpu_b >= 0 ? cpu_b : cpu_a);
+
+		counters_read(&c0);
+		stats_get(bo.handle, &st0);
+		w0 = __atomic_load_n(&w.writes, __ATOMIC_RELAXED);
+		t0 = now_ns();
+		do {
+			submit(&bo.handle, 1, &s);
+			cycles++;
+			t1 = now_ns();
+		} while (t1 - t0 < cfg->fault_ms * 1000000ull);
+		w1 = __atomic_load_n(&w.writes, __ATOMIC_RELAXED);
+		stats_get(bo.handle, &st1);
+		counters_read(&c1);
+		__atomic_store_n(&w.stop, 1, __ATOMIC_RELAXED);
+		pthread_join(w.thread, NULL);
+		unpin_main();
+
+		secs = (t1 - t0) / 1e9;
+		v[FM_WRITES][r] = (w1 - w0) / secs;
+		v[FM_SUBMITS][r] = cycles / secs;
+		v[FM_PGFAULT][r] = (double)(c1.pgfault - c0.pgfault) / cycles;
+		v[FM_MKWRITE][r] =
+			(double)(st1.mkwrite_faults - st0.mkwrite_faults) /
+			cycles;
+		v[FM_COPIED][r] =
+			(double)(st1.pages_copied - st0.pages_copied) / cycles;
+
+		submit(&bo.handle, 1, &s);
+		diff = device_diff(&bo, buf);
+		expect(check("fault/%s/device-copy", c->backend), diff < 0,
+		       "%s %s: after the writer stopped, device page %ld differs",
+		       c->backend, mode_names[c->mode], diff);
+		submit(&bo.handle, 1, &s);
+		expect(check("fault/%s/settled", c->backend),
+		       s.pages_copied == 0,
+		       "%s %s: a submit without writes copied %llu pages",
+		       c->backend, mode_names[c->mode],
+		       (unsigned long long)s.pages_copied);
+	}
+	snprintf(p1, sizeof(p1), "%u", cfg->fault_kib);
+	for (unsigned int m = 0; m < FM_COUNT; m++) {
+		if (m != FM_PGFAULT || c1.pgfault >= 0)
+			record("fault", c, p1, "-", fault_metrics[m], v[m],
+			       runs);
+		free(v[m]);
+	}
+	bo_free(&bo);
+	free(buf);
+}
+
+static void scenario_fault(void)
+{
+	if (cpu_b < 0)
+		note("fault: one CPU usable: writer and submits share it");
+	for (unsigned int j = 0; j < ARRAY_SIZE(tracked); j++)
+		if (use_backend(tracked[j].backend))
+			fault_combo(&tracked[j]);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Upload a whole page, as a texture or buffer upload would. */
+static void upload_page(struct bench_bo *bo, size_t page, unsigned int frame)
+{
+	uint64_t *q = (uint64_t *)((char *)bo->map + page * page_size);
+	uint64_t v = (uint64_t)frame << 32 | page << 12;
+
+	for (size_t i = 0; i < page_size / sizeof(*q); i++)
+		q[i] = v + i;
+}
+
+/* One frame of pattern @pat; returns the pages written. */
+static size_t e2e_frame(struct bench_bo *bo, unsigned int pat,
+			unsigned int frame, uint64_t *rng, bool *seen)
+{
+	size_t n = bo->npages, k;
+
+	switch (pat) {
+	case 0:
+		/* sparse: one page in 64, anywhere */
+		k = n / 64 ? n / 64 : 1;
+		memset(seen, 0, n * sizeof(*seen));
+		for (size_t i = 0; i < k;) {
+			size_t p = xorshift(rng) % n;
+
+			if (seen[p])
+				continue;
+			seen[p] = true;
+			upload_page(bo, p, frame);
+			i++;
+		}
+		return k;
+	case 1:
+		for (size_t p = 0; p < n; p++)
+			upload_page(bo, p, frame);
+		return n;
+	default:
+		/* streaming: an eighth of the object, moving on each frame */
+		k = n / 8 ? n / 8 : 1;
+		for (size_t i = 0; i < k; i++)
+			upload_page(bo, (frame * k + i) % n, frame);
+		return k;
+	}
+}
+
+/* Check one frame's submit: exactly the pages written were copied. */
+static void e2e_check(const struct combo *c, const char *pat,
+		      const struct drm_vcoh_submit *s, size_t written,
+		      size_t npages)
+{
+	if (c->mode == VCOH_BO_TRACK_NONE) {
+		expect(check("e2e/%s/none-copies-all", c->backend),
+		       s->pages_copied == npages,
+		       "%s: submit copied %llu of %zu pages", pat,
+		       (unsigned long long)s->pages_copied, npages);
+		return;
+	}
+	/*
+	 * upstream's write-protection leaves read-only ptes dirty: after
+	 * AUTO goes from MKWRITE to PAGETABLE, the first scan reports pages
+	 * written before the switch again. Only a lost write is wrong there.
+	 */
+	if (c->mode == VCOH_BO_TRACK_AUTO && !strcmp(c->backend, "upstream")) {
+		expect(check("e2e/%s/copied-written", c->backend),
+		       s->pages_copied >= written,
+		       "auto %s: submit copied %llu pages for %zu written",
+		       pat, (unsigned long long)s->pages_copied, written);
+		return;
+	}
+	expect(check("e2e/%s/copied-written", c->backend),
+	       s->pages_copied == written,
+	       "%s %s: submit copied %llu pages for %zu written",
+	       mode_names[c->mode], pat, (unsigned long long)s->pages_copied,
+	       written);
+}
+
+/*
+ * e2e: frames of CPU uploads, each followed by a submit, warmed up so
+ * that AUTO has settled; throughput is bytes uploaded over the time of
+ * the uploads and submits, write amplification pages copied per page
+ * written.
+ */
+static void e2e_combo(const struct combo *c, unsigned int pat)
+{
+	unsigned int reps = cfg->e2e_reps, frame = 0;
+	struct bench_bo bo = bo_new((size_t)cfg->e2e_kib << 10, c->mode);
+	const char *pname = bench_patterns[pat];
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
+	bool *seen = xcalloc(bo.npages, sizeof(bool));
+	double *tput = xcalloc(reps, sizeof(double));
+	double *wa = xcalloc(reps, sizeof(double));
+	void *buf = xcalloc(1, bo.size);
+	struct drm_vcoh_stats st0, st1;
+	struct drm_vcoh_submit s;
+	double v;
+	char p2[16];
+	long diff;
+
+	for (; frame < cfg->e2e_warmup; frame++) {
+		size_t n = e2e_frame(&bo, pat, frame, &rng, seen);
+
+		submit(&bo.handle, 1, &s);
+		e2e_check(c, pname, &s, n, bo.npages);
+	}
+	for (unsigned int r = 0; r < reps; r++) {
+		size_t touched = 0;
+		uint64_t t0, t = 0;
+
+		stats_get(bo.handle, &st0);
+		for (unsigned int f = 0; f < cfg->e2e_frames; f++, frame++) {
+			size_t n;
+
+			t0 = now_ns();
+			n = e2e_frame(&bo, pat, frame, &rng, seen);
+			submit(&bo.handle, 1, &s);
+			t += now_ns() - t0;
+			touched += n;
+			e2e_check(c, pname, &s, n, bo.npages);
+			if (!smoke)
+				continue;
+			diff = device_diff(&bo, buf);
+			expect(check("e2e/%s/device-copy", c->backend),
+			       diff < 0, "%s %s frame %u: device page %ld differs",
+			       mode_names[c->mode], pname, frame, diff);
+		}
+		stats_get(bo.handle, &st1);
+		tput[r] = touched * page_size / (t / 1e9) / 1e6;
+		wa[r] = (double)(st1.pages_copied - st0.pages_copied) / touched;
+	}
+	if (!smoke) {
+		diff = device_diff(&bo, buf);
+		expect(check("e2e/%s/device-copy", c->backend), diff < 0,
+		       "%s %s: device page %ld differs", mode_names[c->mode],
+		       pname, diff);
+	}
+	snprintf(p2, sizeof(p2), "%u", cfg->e2e_kib);
+	record("e2e", c, pname, p2, "throughput_mb_s", tput, reps);
+	record("e2e", c, pname, p2, "write_amplification", wa, reps);
+	stats_get(bo.handle, &st1);
+	v = st1.mode;
+	record("e2e", c, pname, p2, "final_mode", &v, 1);
+	v = st1.mode_switches;
+	record("e2e", c, pname, p2, "mode_switches", &v, 1);
+	bo_free(&bo);
+	free(buf);
+	free(wa);
+	free(tput);
+	free(seen);
+}
+
+static void scenario_e2e(void)
+{
+	pin_main(cpu_a);
+	for (unsigned int pat = 0; pat < ARRAY_SIZE(bench_patterns); pat++)
+		for (unsigned int j = 0; j < ARRAY_SIZE(e2e_combos); j++)
+			if (use_backend(e2e_combos[j].backend))
+				e2e_combo(&e2e_combos[j], pat);
+	unpin_main();
+}
+
+static void mkdir_p(const char *dir)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1;; p++) {
+		bool last = !*p;
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			fail(errno, "mkdir %s", path);
+		if (last)
+			break;
+		*p = '/';
+	}
+}
+
+/* results.tsv, plots, report.md, and the report's tables on stdout. */
+static void write_outputs(const char *dir)
+{
+	char path[600], *text = NULL, head[16] = "";
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/results.tsv", dir);
+	if (bench_write_tsv(path))
+		fail(errno, "writing %s", path);
+	if (bench_write_plots(&run, dir))
+		fail(errno, "writing the plots' files in %s", dir);
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		fail(errno, "open_memstream");
+	bench_report(&run, f);
+	fclose(f);
+	fputs(text, stdout);
+	fflush(stdout);
+
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	f = fopen(path, "w");
+	if (!f)
+		fail(errno, "writing %s", path);
+	fputs(text, f);
+	if (fclose(f))
+		fail(errno, "writing %s", path);
+	free(text);
+
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(head, sizeof(head), f))
+			head[0] = '\0';
+		fclose(f);
+	}
+	expect(check("report/written"), !strncmp(head, "# vcoh", 6),
+	       "%s does not start with the title", path);
+}
+
+static void print_usage(const char *argv0, int status)
+{
+	fprintf(status ? stderr : stdout,
+		"usage: %s [--smoke] [--out DIR] [--only scan|batch|fault|e2e]\n",
+		argv0);
+	exit(status);
+}
+
+static void describe_run(int argc, char **argv)
+{
+	struct utsname u;
+	time_t t = time(NULL);
+	size_t len = 0;
+
+	for (int i = 0; i < argc && len < sizeof(run.command); i++)
+		len += snprintf(run.command + len, sizeof(run.command) - len,
+				"%s%s", i ? " " : "", argv[i]);
+	strftime(run.date, sizeof(run.date), "%Y-%m-%d %H:%M:%S %Z",
+		 localtime(&t));
+	if (!uname(&u)) {
+		snprintf(run.release, sizeof(run.release), "%s", u.release);
+		snprintf(run.version, sizeof(run.version), "%s", u.version);
+	}
+	run.cpus = sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const scenario_names[] = {
+		"scan", "batch", "fault", "e2e",
+	};
+	static void (*const scenarios[])(void) = {
+		scenario_scan, scenario_batch, scenario_fault, scenario_e2e,
+	};
+	const char *out = NULL, *only = NULL, *env;
+	char dflt[512];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--smoke"))
+			smoke = true;
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			print_usage(argv[0], 0);
+		else
+			print_usage(argv[0], 2);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(scenario_names); i++)
+		if (!only || !strcmp(only, scenario_names[i]))
+			run.scenarios |= 1u << i;
+	if (!run.scenarios)
+		print_usage(argv[0], 2);
+	if (!out) {
+		/* The guest's working directory is read-only. */
+		env = getenv("VCOH_OUT");
+		snprintf(dflt, sizeof(dflt), "%s%svcoh-bench", env ? env : "",
+			 env ? "/" : "");
+		out = dflt;
+	}
+
+	cfg = smoke ? &smoke_cfg : &full_cfg;
+	run.cfg = cfg;
+	run.smoke = smoke;
+	describe_run(argc, argv);
+	page_size = sysconf(_SC_PAGESIZE);
+	page_words = page_size / sizeof(uint32_t);
+	mkdir_p(out);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (sched_getaffinity(0, sizeof(orig_cpus), &orig_cpus))
+		fail(errno, "sched_getaffinity");
+	if (run.cpus >= 2 && CPU_ISSET(0, &orig_cpus) &&
+	    CPU_ISSET(1, &orig_cpus))
+		cpu_b = 1;
+
+	drm_fd = open_vcoh();
+	atexit(backend_restore);
+	check_interfaces();
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		uint64_t t0 = now_ns();
+
+		if (!(run.scenarios & 1u << i))
+			continue;
+		scenarios[i]();
+		use_backend("native");
+		run.seconds[i] = (now_ns() - t0) / 1e9;
+		checks_print();
+	}
+
+	write_outputs(out);
+	checks_print();
+	if (smoke)
+		printf("smoke: %u ok, %u not ok\n", nr_ok, nr_failed);
+	else if (nr_failed)
+		printf("%u consistency checks failed\n", nr_failed);
+	if (timing_fd >= 0)
+		close(timing_fd);
+	close(drm_fd);
+	return nr_failed ? 1 : 0;
+}
