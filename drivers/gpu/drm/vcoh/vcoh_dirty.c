@@ -102,7 +102,8 @@ vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
  * and nothing else remembers them: count every page such a mapping covered
  * as written. MKWRITE objects recorded their writes at the first fault,
  * but an AUTO object may have switched to MKWRITE between the zap and
- * now, on scans that no longer saw the zapped ptes: count it too.
+ * now, on scans that no longer saw the zapped ptes: count it too. The zap
+ * backend keeps AUTO objects in MKWRITE from the start, so they need not.
  */
 void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 {
@@ -119,7 +120,8 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 		return;
 	dma_resv_lock(bo->base.resv, NULL);
 	if (bo->mode == VCOH_BO_TRACK_PAGETABLE ||
-	    bo->track == VCOH_BO_TRACK_AUTO) {
+	    (bo->track == VCOH_BO_TRACK_AUTO &&
+	     bo->backend != VCOH_BACKEND_ZAP)) {
 		bitmap_set(bo->dirty, first, end - first);
 		vcoh_dirty_mark(bo, first, end);
 	}
