@@ -1342,6 +1342,12 @@ static void test_scan_timing_invalid(int fd)
 	igt_assert_eq_u64(s.pages_copied, 2);
 	check_device(fd, &b, b.map, "device memory after the submit");
 
+	/* The offset in hex, as the bos file prints it, names the object. */
+	b.map[7 * ps] = 3;
+	snprintf(now, sizeof(now), "0x%llx scan\n", off);
+	igt_assert_eq(__timing_write(tfd, now, strlen(now)), 0);
+	igt_assert_eq(timing_read(tfd).changed, 1);
+
 	close(tfd);
 	cbo_free(fd, &b);
 }
@@ -1392,7 +1398,7 @@ static const struct {
 	  "scan_timing's scan finds the pages written, counts as a scan, copies nothing, and the next submit copies exactly what it found and what was written after it.",
 	  test_scan_timing_scan },
 	{ "scan-timing-invalid",
-	  "scan_timing refuses bad operations, unknown offsets, garbage and lines of 64 bytes or more with the right errno, and changes neither the object's counters nor the last result.",
+	  "scan_timing refuses bad operations, unknown offsets, garbage and lines of 64 bytes or more with the right errno, and changes neither the object's counters nor the last result; it takes the offset in decimal or hex.",
 	  test_scan_timing_invalid },
 };
 

@@ -152,7 +152,7 @@ static ssize_t vcoh_scan_timing_write(struct file *file,
 {
 	struct vcoh_scan_timing *st = file->private_data;
 	struct drm_gem_object *obj;
-	char buf[64], op[8];
+	char buf[64], num[24], op[8];
 	u64 offset, ns = 0;
 	bool walk;
 	long ret;
@@ -162,7 +162,9 @@ static ssize_t vcoh_scan_timing_write(struct file *file,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%llu %7s", &offset, op) != 2)
+	/* The offset as the bos file prints it (hex) or in decimal. */
+	if (sscanf(buf, "%23s %7s", num, op) != 2 ||
+	    kstrtou64(num, 0, &offset))
 		return -EINVAL;
 	walk = !strcmp(op, "walk");
 	if (!walk && strcmp(op, "scan"))
