@@ -1362,6 +1362,53 @@ static const struct {
 	  test_backend_param },
 };
 
+#define UNMAP_PAGES	16
+
+/*
+ * Unmapping throws the ptes' dirty bits away: a mapping whose writes only
+ * they recorded (PAGETABLE, and AUTO, which may have left PAGETABLE on
+ * scans that could not see them) counts as written in full; MKWRITE,
+ * and zap in every mode, recorded each write at its fault.
+ */
+static void test_unmap(int fd, enum backend backend, unsigned int m)
+{
+	uint32_t track = modes[m].track;
+	uint8_t *want = xzalloc(UNMAP_PAGES * ps);
+	struct drm_vcoh_submit s;
+	uint64_t expect = 2;
+	struct cbo b;
+
+	backend_require(backend);
+	b = cbo_new(fd, UNMAP_PAGES, track, backend);
+	if (backend != ZAP && track != VCOH_BO_TRACK_MKWRITE)
+		expect = UNMAP_PAGES;
+
+	memset(b.map, 0x11, b.size);
+	memset(want, 0x11, b.size);
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_eq_u64(s.pages_copied, UNMAP_PAGES);
+
+	b.map[1 * ps + 7] = 0x22;
+	b.map[6 * ps + 9] = 0x33;
+	want[1 * ps + 7] = 0x22;
+	want[6 * ps + 9] = 0x33;
+	igt_assert_eq(munmap(b.map, b.size), 0);
+	b.map = NULL;
+
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_f(s.pages_copied == expect,
+		     "%s %s: %llu pages copied after the unmap, expected %llu\n",
+		     backends[backend], modes[m].name,
+		     (unsigned long long)s.pages_copied,
+		     (unsigned long long)expect);
+	check_device(fd, &b, want, "device memory after the unmap");
+	vcoh_submit(fd, &b.handle, 1, &s);
+	igt_assert_eq_u64(s.pages_copied, 0);
+
+	gem_close(fd, b.handle);
+	free(want);
+}
+
 static const struct {
 	const char *name;
 	const char *desc;
@@ -1370,6 +1417,9 @@ static const struct {
 	{ "coherent",
 	  "Sparse, dense, moving, rewritten and mprotect()-interrupted CPU writes reach the device through submits that copy exactly the pages written; the mode and fault counters follow the backend (zap: always MKWRITE) and AUTO's switches.",
 	  test_coherent },
+	{ "unmap",
+	  "Writes made through a mapping that is then unmapped reach the device: the whole mapping is copied where only the ptes' dirty bits knew of them (PAGETABLE, AUTO), only the pages written where faults recorded them (MKWRITE, zap).",
+	  test_unmap },
 };
 
 static const struct {

@@ -12,12 +12,15 @@
  *
  * Only the benchmark needs the choice: it compares the three in one boot.
  * The upstream backend exists when mm/mapping_dirty_helpers.c is built in
- * (CONFIG_DRM_VCOH_BENCH selects it). It keeps upstream's behaviour,
- * including the read-only ptes its write-protection leaves dirty (see
- * apply_as_clean_wrprotect()).
+ * (CONFIG_DRM_VCOH_BENCH selects it). Its write-protection leaves the
+ * ptes dirty (see apply_as_clean_wrprotect()), so a later walk that reads
+ * dirty bits would take pages written and copied long ago for new writes:
+ * in MKWRITE mode it records nothing from the ptes (pfn_mkwrite recorded
+ * every write), and leaving MKWRITE it cleans them once, as vmwgfx does.
  */
 
 #include <linux/apply_as.h>
+#include <linux/bitmap.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -101,6 +104,24 @@ static long vcoh_upstream_wrprotect(struct vcoh_bo *bo, pgoff_t first,
 	return wp_shared_mapping_range(vcoh_bo_mapping(bo),
 				       vcoh_bo_index(bo) + first, nr);
 }
+
+/* Clean the dirty bits MKWRITE scans left, recording nothing. */
+static long vcoh_upstream_forget(struct vcoh_bo *bo)
+{
+	pgoff_t index = vcoh_bo_index(bo);
+	pgoff_t start = bo->num_pages, end = 0;
+	unsigned long *stale;
+	long ret;
+
+	stale = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
+	if (!stale)
+		return -ENOMEM;
+	ret = clean_record_shared_mapping_range(vcoh_bo_mapping(bo), index,
+						bo->num_pages, index, stale,
+						&start, &end);
+	bitmap_free(stale);
+	return ret;
+}
 #else
 /* The parameter refuses the upstream backend: never called. */
 static long vcoh_upstream_clean(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
@@ -110,6 +131,11 @@ static long vcoh_upstream_clean(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
 
 static long vcoh_upstream_wrprotect(struct vcoh_bo *bo, pgoff_t first,
 				    pgoff_t nr)
+{
+	return -EOPNOTSUPP;
+}
+
+static long vcoh_upstream_forget(struct vcoh_bo *bo)
 {
 	return -EOPNOTSUPP;
 }
@@ -147,10 +173,11 @@ long vcoh_backend_clean(struct vcoh_bo *bo)
  * @record: record the dirty ptes in bo->dirty as well
  *
  * native always records, cleans and write-protects in one pte update.
- * upstream records only when asked, with a second walk, as vmwgfx does;
- * its MKWRITE scans leave the dirty bits. zap removes the ptes: their
- * writes were recorded by pfn_mkwrite, as zap objects track in MKWRITE
- * mode.
+ * upstream records only when asked and the object is in PAGETABLE mode,
+ * with a second walk, as vmwgfx does; in MKWRITE mode pfn_mkwrite has
+ * recorded every write and the ptes' dirty bits may be stale. zap removes
+ * the ptes: their writes were recorded by pfn_mkwrite, as zap objects
+ * track in MKWRITE mode.
  *
  * Return: ptes changed (0 for zap, which does not count), or a negative
  * error code.
@@ -164,7 +191,7 @@ long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
 	switch (bo->backend) {
 	case VCOH_BACKEND_UPSTREAM:
 		ret = vcoh_upstream_wrprotect(bo, first, nr);
-		if (ret < 0 || !record)
+		if (ret < 0 || !record || bo->mode != VCOH_BO_TRACK_PAGETABLE)
 			return ret;
 		cleaned = vcoh_upstream_clean(bo, first, nr);
 		return cleaned < 0 ? cleaned : ret + cleaned;
@@ -177,4 +204,23 @@ long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
 					index, bo->dirty, bo->num_pages,
 					&bo->dirty_start, &bo->dirty_end,
 					&bo->as_ctx);
+}
+
+/**
+ * vcoh_backend_leave_mkwrite - prepare an object's ptes for PAGETABLE mode
+ * @bo: the object, its dma_resv lock held, its MKWRITE scan just done
+ *
+ * PAGETABLE scans take every dirty pte for a new write. native and zap
+ * leave no pte dirty that is not writable; upstream's MKWRITE scans do,
+ * and every write they saw is recorded already: clean them.
+ *
+ * Return: 0 or a negative error code.
+ */
+long vcoh_backend_leave_mkwrite(struct vcoh_bo *bo)
+{
+	long ret = 0;
+
+	if (bo->backend == VCOH_BACKEND_UPSTREAM)
+		ret = vcoh_upstream_forget(bo);
+	return ret < 0 ? ret : 0;
 }

@@ -144,13 +144,18 @@ static long vcoh_dirty_to_mkwrite(struct vcoh_bo *bo)
 
 /*
  * MKWRITE -> PAGETABLE: the scan has just cleaned and write-protected what
- * was written, so no pte is writable or dirty. The next write to a page
- * goes through pfn_mkwrite once more, which leaves the pte writable and
- * dirty for the PAGETABLE scans.
+ * was written, so no pte is writable or dirty (once the backend cleaned
+ * what it left dirty). The next write to a page goes through pfn_mkwrite
+ * once more, which leaves the pte writable and dirty for the PAGETABLE
+ * scans.
  */
-static void vcoh_dirty_to_pagetable(struct vcoh_bo *bo)
+static long vcoh_dirty_to_pagetable(struct vcoh_bo *bo)
 {
-	bo->mode = VCOH_BO_TRACK_PAGETABLE;
+	long ret = vcoh_backend_leave_mkwrite(bo);
+
+	if (ret >= 0)
+		bo->mode = VCOH_BO_TRACK_PAGETABLE;
+	return ret;
 }
 
 /*
@@ -179,11 +184,10 @@ static long vcoh_dirty_auto(struct vcoh_bo *bo, pgoff_t written,
 		return 0;
 
 	bo->switch_scans = 0;
-	ret = 0;
 	if (bo->mode == VCOH_BO_TRACK_PAGETABLE)
 		ret = vcoh_dirty_to_mkwrite(bo);
 	else
-		vcoh_dirty_to_pagetable(bo);
+		ret = vcoh_dirty_to_pagetable(bo);
 	if (ret >= 0)
 		delta->mode_switches++;
 	return ret;

@@ -157,6 +157,7 @@ const char *vcoh_backend_name(u32 backend);
 long vcoh_backend_clean(struct vcoh_bo *bo);
 long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
 			  bool record);
+long vcoh_backend_leave_mkwrite(struct vcoh_bo *bo);
 
 u32 vcoh_dirty_initial_mode(u32 track, u32 backend, pgoff_t num_pages);
 pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma);
