@@ -114,25 +114,17 @@ static int as_check_contract(struct apply_as_ctx *ctx,
 	return 0;
 }
 
-static void as_record(struct as_walk *w, unsigned long addr, bool dirty)
-{
-	w->total++;
-	w->tstart = min(w->tstart, addr);
-	w->tend = max(w->tend, addr + PAGE_SIZE);
-	if (w->clean && dirty) {
-		pgoff_t bit = linear_page_index(w->vma, addr) - w->bitmap_pgoff;
-
-		__set_bit(bit, w->bitmap);
-		w->start = min(w->start, bit);
-		w->end = max(w->end, bit + 1);
-	}
-}
-
-/* Returns false if the pte table changed under us and must be looked up again. */
+/*
+ * Returns false if the pte table changed under us and must be looked up
+ * again. What the loop finds is kept in locals and stored into @w once
+ * per table: the loop then touches little memory besides the ptes.
+ */
 static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 			 unsigned long end)
 {
 	struct vm_area_struct *vma = w->vma;
+	unsigned long first = end, last = addr, changed = 0;
+	pgoff_t bit = 0, bit_first = ULONG_MAX, bit_end = 0;
 	pte_t *start_pte, *pte;
 	/* the pte table's lock */
 	spinlock_t *ptl;
@@ -141,14 +133,16 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 	if (as_pte_map_failed(start_pte))
 		return false;
 
-	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE) {
+	if (w->clean)
+		bit = linear_page_index(vma, addr) - w->bitmap_pgoff;
+	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE, bit++) {
 		pte_t ptent = ptep_get(pte);
 		pte_t old, new;
 
 		if (!pte_present(ptent))
 			continue;
 		if (w->count) {
-			w->total++;
+			changed++;
 			continue;
 		}
 		if (!((w->clean && pte_dirty(ptent)) ||
@@ -162,9 +156,27 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 		if (w->wrprotect)
 			new = pte_wrprotect(new);
 		ptep_modify_prot_commit(vma, addr, pte, old, new);
-		as_record(w, addr, pte_dirty(old));
+
+		changed++;
+		first = min(first, addr);
+		last = addr + PAGE_SIZE;
+		if (w->clean && pte_dirty(old)) {
+			__set_bit(bit, w->bitmap);
+			bit_first = min(bit_first, bit);
+			bit_end = bit + 1;
+		}
 	}
 	pte_unmap_unlock(start_pte, ptl);
+
+	w->total += changed;
+	if (changed && !w->count) {
+		w->tstart = min(w->tstart, first);
+		w->tend = max(w->tend, last);
+	}
+	if (bit_end) {
+		w->start = min(w->start, bit_first);
+		w->end = max(w->end, bit_end);
+	}
 	return true;
 }
 
