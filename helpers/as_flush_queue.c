@@ -146,6 +146,10 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 	LIST_HEAD(freed);
 	s64 gen;
 
+	/* Nothing changed and no unflushed change of another to cover. */
+	if (start >= end && atomic_read(&mm->tlb_flush_pending) <= own_pending)
+		return 0;
+
 	new = kmalloc(sizeof(*new), gfp);
 
 	spin_lock(&queue->lock);

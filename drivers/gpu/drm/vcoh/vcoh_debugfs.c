@@ -133,7 +133,9 @@ static long vcoh_scan_timing_run(struct vcoh_bo *bo, bool walk, u64 *ns)
 					    &bo->as_ctx);
 	} else {
 		ret = vcoh_dirty_scan(bo, &delta);
-		flushes = ret < 0 ? 0 : vcoh_sync_flush(vdev, bo->as_ctx.gen);
+		/* A scan that queued nothing needs no flush. */
+		flushes = ret < 0 || !delta.tlb_flushes_queued ? 0 :
+			  vcoh_sync_flush(vdev, bo->as_ctx.gen);
 		if (flushes < 0)
 			ret = flushes;
 		else
