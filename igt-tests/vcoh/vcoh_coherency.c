@@ -109,7 +109,7 @@ static struct auto_params auto_params(void)
 	struct auto_params ap = {
 		.max_pages = vcoh_param("auto_pagetable_max_pages", 512),
 		.switch_scans = vcoh_param("auto_switch_scans", 2),
-		.dense_percent = vcoh_param("auto_dense_percent", 10),
+		.dense_percent = vcoh_param("auto_dense_percent", 1),
 	};
 
 	igt_debug("auto: max_pages %u, switch_scans %u, dense_percent %u\n",
