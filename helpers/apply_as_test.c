@@ -16,6 +16,8 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include "apply_as_internal.h"
+
 #define PG(n)	((unsigned long)(n) << PAGE_SHIFT)
 
 struct as_test_env {
@@ -180,6 +182,43 @@ static void as_test_pending_count(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->mm_count), env->mm_count);
 }
 
+/*
+ * A walk that changed nothing queues nothing, unless a change of the mm
+ * that is not this queue's waits for a flush: the ptes the walk found
+ * protected may then still be writable in a TLB, so it queues its range.
+ */
+static void as_test_unchanged_walk(struct kunit *test)
+{
+	struct as_test_env *env = test->priv;
+	struct as_flush_stats st;
+	s64 g1, gen;
+
+	/* The walk's own count, as as_walk_vma() raises it. */
+	inc_tlb_flush_pending(env->mm);
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0), PG(8),
+			     1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+
+	/* A range of this queue is not someone else's change. */
+	g1 = as_queue_flush(&env->queue, env->mm, PG(10), PG(11));
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0), PG(8),
+			     1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, 0);
+
+	/* Someone else changed ptes and has not flushed: cover [0, 8). */
+	inc_tlb_flush_pending(env->mm);
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0), PG(8),
+			     1, GFP_KERNEL);
+	dec_tlb_flush_pending(env->mm);
+	dec_tlb_flush_pending(env->mm);
+	KUNIT_EXPECT_GT(test, gen, g1);
+	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, gen), 1);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 11);
+}
+
 static void as_test_wait_for_pending(struct kunit *test)
 {
 	struct as_test_env *env = test->priv;
@@ -328,6 +367,7 @@ static struct kunit_case as_queue_cases[] = {
 	KUNIT_CASE(as_test_ceiling),
 	KUNIT_CASE(as_test_generations),
 	KUNIT_CASE(as_test_pending_count),
+	KUNIT_CASE(as_test_unchanged_walk),
 	KUNIT_CASE(as_test_wait_for_pending),
 	KUNIT_CASE(as_test_dead_mm),
 	KUNIT_CASE(as_test_bad_input),
