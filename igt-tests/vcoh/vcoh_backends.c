@@ -31,6 +31,7 @@
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("vcoh's backends keep the device coherent; scan_timing loses no write.");
 
@@ -70,30 +71,6 @@ struct auto_params {
 	unsigned int switch_scans;	/* a switch takes one scan more */
 	unsigned int dense_percent;	/* MKWRITE leaves above this */
 };
-
-static void *xzalloc(size_t size)
-{
-	void *p = calloc(1, size);
-
-	igt_assert(p);
-	return p;
-}
-
-static unsigned int vcoh_param(const char *name, unsigned int dflt)
-{
-	char path[128];
-	unsigned int v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/vcoh/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return dflt;
-	if (fscanf(f, "%u", &v) != 1)
-		v = dflt;
-	fclose(f);
-	return v;
-}
 
 static struct auto_params auto_params(void)
 {
@@ -247,14 +224,6 @@ static void check_bo_backend(int fd, const struct cbo *b,
 	igt_assert_f(strstr(line, want), "expected%sin: %s\n", want, line);
 }
 
-static struct drm_vcoh_stats bo_stats(int fd, uint32_t handle)
-{
-	struct drm_vcoh_stats s;
-
-	vcoh_stats(fd, handle, &s);
-	return s;
-}
-
 /*
  * A mapped object of @backend; the parameter is native again afterwards,
  * which must not change the object's backend.
@@ -289,27 +258,6 @@ static void cbo_free(int fd, struct cbo *b)
 	gem_close(fd, b->handle);
 }
 
-static size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len)
-{
-	size_t i = 0;
-
-	if (!memcmp(a, b, len))
-		return len;
-	while (a[i] == b[i])
-		i++;
-	return i;
-}
-
-static void check_bytes(const uint8_t *got, const uint8_t *want, size_t len,
-			const char *what)
-{
-	size_t i = first_diff(got, want, len);
-
-	igt_assert_f(i == len,
-		     "%s: byte %#zx (page %zu) is %#x, expected %#x\n",
-		     what, i, i / ps, got[i], want[i]);
-}
-
 /* The device memory of @b holds @want. */
 static void check_device(int fd, const struct cbo *b, const uint8_t *want,
 			 const char *what)
@@ -325,15 +273,6 @@ static void check_device(int fd, const struct cbo *b, const uint8_t *want,
 static uint8_t read_byte(const uint8_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static size_t count_pages(const bool *written, size_t npages)
-{
-	size_t n = 0;
-
-	for (size_t p = 0; p < npages; p++)
-		n += written[p];
-	return n;
 }
 
 static void test_backend_param(int fd)
@@ -688,14 +627,6 @@ static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
 	}
 }
 
-/* What a device fill of [off, off + len) leaves in memory. */
-static void fill_words(uint8_t *shadow, size_t off, size_t len,
-		       uint32_t value)
-{
-	for (size_t i = 0; i < len; i += sizeof(value))
-		memcpy(shadow + off + i, &value, sizeof(value));
-}
-
 #define DW_PAGES	16
 
 /*
@@ -833,14 +764,6 @@ struct race_state {
 	char fail[512];
 };
 
-static uint64_t xorshift64(uint64_t x)
-{
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return x;
-}
-
 static void *race_writer(void *arg)
 {
 	const struct race_writer *w = arg;
@@ -876,14 +799,6 @@ static unsigned long race_writes(struct race *r)
 	for (int i = 0; i < RACE_WRITERS; i++)
 		n += __atomic_load_n(&r->writes[i], __ATOMIC_RELAXED);
 	return n;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Failures are recorded, not asserted, until the writers are stopped. */
@@ -933,15 +848,6 @@ static bool race_step(int fd, struct race *r, struct race_state *st)
 					 (unsigned long long)st->dev[i]);
 	}
 	return true;
-}
-
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
 }
 
 static void test_race(int fd, enum backend backend)

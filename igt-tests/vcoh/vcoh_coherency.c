@@ -22,6 +22,7 @@
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("The CPU and the device see the same vcoh objects.");
 
@@ -52,14 +53,6 @@ struct auto_params {
 	unsigned int dense_percent;	/* MKWRITE leaves above this */
 };
 
-static void *xzalloc(size_t size)
-{
-	void *p = calloc(1, size);
-
-	igt_assert(p);
-	return p;
-}
-
 static struct cbo cbo_new(int fd, size_t npages, uint32_t track)
 {
 	struct cbo b = {
@@ -86,22 +79,6 @@ static uint32_t closed_handle(int fd)
 
 	gem_close(fd, handle);
 	return handle;
-}
-
-static unsigned int vcoh_param(const char *name, unsigned int dflt)
-{
-	char path[128];
-	unsigned int v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/vcoh/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return dflt;
-	if (fscanf(f, "%u", &v) != 1)
-		v = dflt;
-	fclose(f);
-	return v;
 }
 
 static struct auto_params auto_params(void)
@@ -132,14 +109,6 @@ static uint32_t initial_mode(const struct auto_params *ap, uint32_t track,
 					VCOH_BO_TRACK_MKWRITE;
 }
 
-static struct drm_vcoh_stats bo_stats(int fd, uint32_t handle)
-{
-	struct drm_vcoh_stats s;
-
-	vcoh_stats(fd, handle, &s);
-	return s;
-}
-
 /* Submit @b alone; one call flushes the TLB once at most. */
 static struct drm_vcoh_submit submit_one(int fd, const struct cbo *b)
 {
@@ -150,27 +119,6 @@ static struct drm_vcoh_submit submit_one(int fd, const struct cbo *b)
 	igt_assert_cmpu64(s.pages_scanned, <=, >, b->npages);
 	igt_assert_cmpu64(s.pages_copied, <=, >, b->npages);
 	return s;
-}
-
-static size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len)
-{
-	size_t i = 0;
-
-	if (!memcmp(a, b, len))
-		return len;
-	while (a[i] == b[i])
-		i++;
-	return i;
-}
-
-static void check_bytes(const uint8_t *got, const uint8_t *want, size_t len,
-			const char *what)
-{
-	size_t i = first_diff(got, want, len);
-
-	igt_assert_f(i == len,
-		     "%s: byte %#zx (page %zu) is %#x, expected %#x\n",
-		     what, i, i / ps, got[i], want[i]);
 }
 
 /* The device memory of @b holds @want. */
@@ -213,23 +161,6 @@ static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
 		b->map[off + i] = v;
 		shadow[off + i] = v;
 	}
-}
-
-/* What a device fill of [off, off + len) leaves in memory. */
-static void fill_words(uint8_t *shadow, size_t off, size_t len,
-		       uint32_t value)
-{
-	for (size_t i = 0; i < len; i += sizeof(value))
-		memcpy(shadow + off + i, &value, sizeof(value));
-}
-
-static size_t count_pages(const bool *written, size_t npages)
-{
-	size_t n = 0;
-
-	for (size_t p = 0; p < npages; p++)
-		n += written[p];
-	return n;
 }
 
 /* Idle submits until an AUTO object in PAGETABLE has gone MKWRITE. */
@@ -511,14 +442,6 @@ struct race_state {
 	char fail[512];
 };
 
-static uint64_t xorshift64(uint64_t x)
-{
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return x;
-}
-
 static void *race_writer(void *arg)
 {
 	const struct race_writer *w = arg;
@@ -570,14 +493,6 @@ static unsigned long race_writes(struct race *r)
 	for (int i = 0; i < RACE_WRITERS; i++)
 		n += __atomic_load_n(&r->writes[i], __ATOMIC_RELAXED);
 	return n;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Failures are recorded, not asserted, until the writers are stopped. */
@@ -739,15 +654,6 @@ static bool race_cycle(int fd, struct race *r, struct race_state *st,
 		return false;
 
 	return race_set_phase(r, st, ++*phase << 2 | PHASE_RUN);
-}
-
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
 }
 
 static void test_race(int fd, uint32_t track)
