@@ -10,8 +10,10 @@
  * than the caller (who holds @own_pending tlb_flush_pending counts of its
  * own) and the ranges already queued has a flush of @mm pending. Returns
  * the generation, or 0 when nothing needed queueing (start >= end and no
- * other flush pending). If no entry can be allocated with @gfp, the range
- * is flushed at once.
+ * other flush pending), or, when nothing changed, the newest generation of
+ * a range of @queue not yet flushed that overlaps [wide_start, wide_end):
+ * that range may have protected the ptes the caller found protected. If
+ * no entry can be allocated with @gfp, the range is flushed at once.
  */
 s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		   unsigned long start, unsigned long end,

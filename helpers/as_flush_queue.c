@@ -137,6 +137,23 @@ static bool as_merge_range(struct as_flush_queue *queue, struct mm_struct *mm,
 	return true;
 }
 
+/* The newest generation of a queued range of @mm overlapping [start, end). */
+static s64 as_covering_gen(struct as_flush_queue *queue, struct mm_struct *mm,
+			   unsigned long start, unsigned long end)
+{
+	struct list_head *lists[] = { &queue->pending, &queue->inflight };
+	struct as_flush_range *r;
+	unsigned int i;
+	s64 gen = 0;
+
+	lockdep_assert_held(&queue->lock);
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		list_for_each_entry(r, lists[i], link)
+			if (r->mm == mm && r->start < end && start < r->end)
+				gen = max(gen, r->gen);
+	return gen;
+}
+
 s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		   unsigned long start, unsigned long end,
 		   unsigned long wide_start, unsigned long wide_end,
@@ -164,10 +181,15 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		end = wide_end;
 	}
 	if (start >= end) {
-		/* Nothing changed and nothing to cover. */
+		/*
+		 * Nothing changed, but a range of this queue that is not
+		 * flushed yet may have protected these ptes: its flush is
+		 * the one to wait for.
+		 */
+		gen = as_covering_gen(queue, mm, wide_start, wide_end);
 		spin_unlock(&queue->lock);
 		kfree(new);
-		return 0;
+		return gen;
 	}
 	gen = ++queue->gen;
 	queue->stats.queued++;
@@ -366,23 +388,6 @@ int as_flush_all(struct as_flush_queue *queue)
 }
 EXPORT_SYMBOL_GPL(as_flush_all);
 
-/* Generation of a queued range of @mm containing @address, or 0. */
-static s64 as_pending_gen(struct as_flush_queue *queue, struct mm_struct *mm,
-			  unsigned long address)
-{
-	struct list_head *lists[] = { &queue->pending, &queue->inflight };
-	struct as_flush_range *r;
-	unsigned int i;
-
-	lockdep_assert_held(&queue->lock);
-	for (i = 0; i < ARRAY_SIZE(lists); i++)
-		list_for_each_entry(r, lists[i], link)
-			if (r->mm == mm && r->start <= address &&
-			    address < r->end)
-				return r->gen;
-	return 0;
-}
-
 /**
  * as_wait_for_pending_flushes - make sure an address has no stale TLB entry
  * @queue: the flush queue
@@ -413,7 +418,7 @@ int as_wait_for_pending_flushes(struct as_flush_queue *queue,
 		return 0;
 
 	spin_lock(&queue->lock);
-	gen = as_pending_gen(queue, mm, address);
+	gen = as_covering_gen(queue, mm, address, address + 1);
 	spin_unlock(&queue->lock);
 
 	return gen ? as_flush_to_gen(queue, gen) : 0;
