@@ -10,8 +10,8 @@
  * reported only after flushing: see Documentation/apply-as.rst. Every walk
  * checks that the lock is held.
  *
- * Unlike walk_page_mapping(), a vma the walk does not apply to is skipped
- * on its own; the walk goes on to the next one.
+ * The walk is the kernel's walk_page_mapping(); the drop-in fixes it to go
+ * on past a vma the walk does not apply to instead of ending there.
  */
 
 #include <linux/apply_as.h>
@@ -22,21 +22,28 @@
 #include <linux/mm_inline.h>
 #include <linux/mmu_notifier.h>
 #include <linux/pagemap.h>
+#include <linux/pagewalk.h>
 #include <linux/pgtable.h>
 #include <asm/cacheflush.h>
+#include <xen/xen.h>
 
 #include "apply_as_compat.h"
 #include "apply_as_internal.h"
 
 /**
  * struct as_walk - state of one walk
- * @vma: the vma being walked
+ * @queue: where the touched ranges go
  * @clean: clean dirty ptes, recording them in @bitmap
  * @wrprotect: write-protect writable ptes
  * @count: change nothing, count the present ptes
+ * @secondary: the vma's mm has a secondary MMU: a clean write-protects and
+ *	records writable ptes too
  * @total: ptes changed (or counted) so far
- * @tstart: first address changed in @vma
- * @tend: end of the last address changed in @vma
+ * @vstart: first address of the part of the vma being walked
+ * @vend: end of that part
+ * @tstart: first address changed in the vma
+ * @tend: end of the last address changed in the vma
+ * @range: the notifier range of the vma being walked
  * @gen: generation of the last range queued
  * @bitmap: clean only: bit per page offset, relative to @bitmap_pgoff
  * @bitmap_pgoff: page offset of bit 0 of @bitmap
@@ -44,13 +51,17 @@
  * @end: one past the last bit set
  */
 struct as_walk {
-	struct vm_area_struct *vma;
+	struct as_flush_queue *queue;
 	bool clean;
 	bool wrprotect;
 	bool count;
+	bool secondary;
 	unsigned long total;
+	unsigned long vstart;
+	unsigned long vend;
 	unsigned long tstart;
 	unsigned long tend;
+	struct mmu_notifier_range range;
 	s64 gen;
 	unsigned long *bitmap;
 	pgoff_t bitmap_pgoff;
@@ -87,30 +98,56 @@ void apply_as_ctx_init_ww_mutex(struct apply_as_ctx *ctx,
 EXPORT_SYMBOL_GPL(apply_as_ctx_init_ww_mutex);
 
 /*
- * The lock contract. "Locked" is the check that costs nothing and is always
- * on; with lockdep, "held by this task" is checked as well.
+ * Whether the current task holds @lock. mutex_is_locked() only says that
+ * some task does, and lockdep checks the owner only when it is built in;
+ * the owner word says which task, at the cost of one load. Without
+ * PREEMPT_RT it is the owner's task_struct with flags in the low bits
+ * (MUTEX_FLAGS in kernel/locking/mutex.c); with PREEMPT_RT a mutex is an
+ * rt_mutex whose owner pointer carries RT_MUTEX_HAS_WAITERS in bit 0.
+ */
+static bool as_mutex_owned(struct mutex *lock)
+{
+#ifdef CONFIG_PREEMPT_RT
+	unsigned long owner = (unsigned long)READ_ONCE(lock->rtmutex.owner);
+
+	return (owner & ~1UL) == (unsigned long)current;
+#else
+	return (atomic_long_read(&lock->owner) & ~0x07UL) ==
+	       (unsigned long)current;
+#endif
+}
+
+/*
+ * The lock contract: the external lock is held by this task. The owner
+ * check is always on; lockdep adds its own report where it is built in.
  */
 static int as_check_contract(struct apply_as_ctx *ctx,
 			     struct address_space *mapping)
 {
-	bool locked;
+	/* the external lock, or the mutex inside the ww_mutex */
+	struct mutex *lock;
 
 	might_sleep();
 	if (WARN_ON_ONCE(!ctx || !ctx->mutex == !ctx->ww_mutex))
 		return -EINVAL;
 
-	locked = ctx->mutex ? mutex_is_locked(ctx->mutex) :
-			      ww_mutex_is_locked(ctx->ww_mutex);
-	if (WARN_ON_ONCE(!locked))
+	lock = ctx->mutex ? ctx->mutex : &ctx->ww_mutex->base;
+	if (WARN_ON_ONCE(!as_mutex_owned(lock)))
 		return -ENOLCK;
-	if (ctx->mutex)
-		lockdep_assert_held_once(ctx->mutex);
-	else
-		lockdep_assert_held_once(&ctx->ww_mutex->base);
+	lockdep_assert_held_once(lock);
 
+	if (!mapping)
+		return 0;
 	/* The walk takes it: holding it already would deadlock on a writer. */
-	if (mapping)
-		lockdep_assert_not_held(&mapping->i_mmap_rwsem);
+	lockdep_assert_not_held(&mapping->i_mmap_rwsem);
+	/*
+	 * Xen PV commits ptes through the hypervisor, which keeps their
+	 * accessed and dirty bits (MMU_PT_UPDATE_PRESERVE_AD): a clean would
+	 * change nothing and a write-protect would leave dirty read-only
+	 * ptes behind.
+	 */
+	if (xen_pv_domain())
+		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -119,12 +156,12 @@ static int as_check_contract(struct apply_as_ctx *ctx,
  * again. What the loop finds is kept in locals and stored into @w once
  * per table: the loop then touches little memory besides the ptes.
  */
-static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
-			 unsigned long end)
+static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
+			 pmd_t *pmd, unsigned long addr, unsigned long end)
 {
-	struct vm_area_struct *vma = w->vma;
 	unsigned long first = end, last = addr, changed = 0;
 	pgoff_t bit = 0, bit_first = ULONG_MAX, bit_end = 0;
+	bool wrprotect = w->wrprotect || w->secondary;
 	pte_t *start_pte, *pte;
 	/* the pte table's lock */
 	spinlock_t *ptl;
@@ -138,6 +175,7 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE, bit++) {
 		pte_t ptent = ptep_get(pte);
 		pte_t old, new;
+		bool written;
 
 		if (!pte_present(ptent))
 			continue;
@@ -146,21 +184,23 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 			continue;
 		}
 		if (!((w->clean && pte_dirty(ptent)) ||
-		      (w->wrprotect && pte_write(ptent))))
+		      (wrprotect && pte_write(ptent))))
 			continue;
 
 		old = ptep_modify_prot_start(vma, addr, pte);
 		new = old;
 		if (w->clean)
 			new = pte_mkclean(new);
-		if (w->wrprotect)
+		if (wrprotect)
 			new = pte_wrprotect(new);
 		ptep_modify_prot_commit(vma, addr, pte, old, new);
 
 		changed++;
 		first = min(first, addr);
 		last = addr + PAGE_SIZE;
-		if (w->clean && pte_dirty(old)) {
+		/* A secondary MMU may write through a writable pte, leaving it clean. */
+		written = pte_dirty(old) || (w->secondary && pte_write(old));
+		if (w->clean && written) {
 			__set_bit(bit, w->bitmap);
 			bit_first = min(bit_first, bit);
 			bit_end = bit + 1;
@@ -183,175 +223,141 @@ static bool as_walk_ptes(struct as_walk *w, pmd_t *pmd, unsigned long addr,
 /*
  * Dirty tracking happens at the pte level and splitting a huge entry would
  * lose its dirty bit: huge entries are skipped, and one that is writable
- * or dirty means the driver broke the contract.
+ * or dirty means the driver broke the contract. The pte table is walked
+ * here rather than by the page-table walker's pte_entry: one call per
+ * table instead of one per pte.
  */
-static void as_walk_pmds(struct as_walk *w, pud_t *pud, unsigned long addr,
-			 unsigned long end)
+static int as_pmd_entry(pmd_t *pmd, unsigned long addr, unsigned long end,
+			struct mm_walk *walk)
 {
-	pmd_t *pmd = pmd_offset(pud, addr);
-	unsigned long next;
+	pmd_t pmdval = as_pmdp_get_lockless(pmd);
 
-	do {
-		pmd_t pmdval;
-
-		next = pmd_addr_end(addr, end);
-again:
-		pmdval = as_pmdp_get_lockless(pmd);
-		if (pmd_none(pmdval))
-			continue;
-		if (pmd_trans_huge(pmdval) || pmd_devmap(pmdval) ||
-		    pmd_leaf(pmdval)) {
-			WARN_ON_ONCE(pmd_write(pmdval) || pmd_dirty(pmdval));
-			continue;
-		}
-		if (pmd_bad(pmdval))
-			continue;
-		if (!as_walk_ptes(w, pmd, addr, next))
-			goto again;
-	} while (pmd++, addr = next, addr != end);
+	walk->action = ACTION_CONTINUE;
+	if (pmd_trans_huge(pmdval) || pmd_devmap(pmdval) || pmd_leaf(pmdval)) {
+		WARN_ON_ONCE(pmd_write(pmdval) || pmd_dirty(pmdval));
+		return 0;
+	}
+	if (pmd_bad(pmdval))
+		return 0;
+	if (!as_walk_ptes(walk->private, walk->vma, pmd, addr, end))
+		walk->action = ACTION_AGAIN;
+	return 0;
 }
 
-static void as_walk_puds(struct as_walk *w, p4d_t *p4d, unsigned long addr,
-			 unsigned long end)
+/* A huge pud would be split, and its dirty bit lost, by the walker. */
+static int as_pud_entry(pud_t *pud, unsigned long addr, unsigned long end,
+			struct mm_walk *walk)
 {
-	pud_t *pud = pud_offset(p4d, addr);
-	unsigned long next;
+	pud_t pudval = READ_ONCE(*pud);
 
-	do {
-		pud_t pudval = READ_ONCE(*pud);
-
-		next = pud_addr_end(addr, end);
-		if (pud_none(pudval))
-			continue;
-		if (pud_leaf(pudval)) {
+	walk->action = ACTION_SUBTREE;
+	if (pud_trans_huge(pudval) || pud_devmap(pudval) || pud_leaf(pudval)) {
 #ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
-			WARN_ON_ONCE(pud_write(pudval) || pud_dirty(pudval));
+		WARN_ON_ONCE(pud_write(pudval) || pud_dirty(pudval));
 #endif
-			continue;
-		}
-		if (pud_bad(pudval))
-			continue;
-		as_walk_pmds(w, pud, addr, next);
-	} while (pud++, addr = next, addr != end);
+		walk->action = ACTION_CONTINUE;
+	}
+	return 0;
 }
 
-static void as_walk_range(struct as_walk *w, unsigned long addr,
-			  unsigned long end)
+/*
+ * Shared, may-write, not hugetlb: a mapping the walkers apply to. Any
+ * other vma is skipped on its own and the walk goes on to the next one
+ * (mm/pagewalk.c's walk_page_mapping() with the drop-in's fix).
+ */
+static int as_test_walk(unsigned long start, unsigned long end,
+			struct mm_walk *walk)
 {
-	pgd_t *pgd = pgd_offset(w->vma->vm_mm, addr);
-	unsigned long next, p4d_next;
-	p4d_t *p4d;
-
-	do {
-		next = pgd_addr_end(addr, end);
-		if (pgd_none_or_clear_bad(pgd))
-			continue;
-		p4d = p4d_offset(pgd, addr);
-		do {
-			p4d_next = p4d_addr_end(addr, next);
-			if (p4d_none_or_clear_bad(p4d))
-				continue;
-			as_walk_puds(w, p4d, addr, p4d_next);
-		} while (p4d++, addr = p4d_next, addr != next);
-	} while (pgd++, addr != end);
-}
-
-/* Shared, may-write, not hugetlb: a mapping the walkers apply to. */
-static bool as_vma_applies(struct vm_area_struct *vma)
-{
-	vm_flags_t flags = READ_ONCE(vma->vm_flags);
+	vm_flags_t flags = READ_ONCE(walk->vma->vm_flags);
 
 	if ((flags & (VM_SHARED | VM_MAYWRITE | VM_HUGETLB)) !=
 	    (VM_SHARED | VM_MAYWRITE))
-		return false;
+		return 1;
 	/* Memory that the page cache or rmap also tracks is not ours to clean. */
-	return !WARN_ON_ONCE(!(flags & VM_IO));
+	return WARN_ON_ONCE(!(flags & VM_IO)) ? 1 : 0;
 }
 
-/* The addresses [*start, *end) of @vma that map page offsets [first, last). */
-static void as_vma_range(struct vm_area_struct *vma, pgoff_t first,
-			 pgoff_t last, unsigned long *start, unsigned long *end)
+static int as_pre_vma(unsigned long start, unsigned long end,
+		      struct mm_walk *walk)
 {
-	first = max(first, vma->vm_pgoff);
-	last = min(last, vma->vm_pgoff + vma_pages(vma));
-	*start = vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT);
-	*end = vma->vm_start + ((last - vma->vm_pgoff) << PAGE_SHIFT);
-}
+	struct as_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
 
-/* Walk the part of @vma that maps page offsets [first, last). */
-static void as_walk_vma(struct as_walk *w, struct as_flush_queue *queue,
-			struct vm_area_struct *vma, pgoff_t first, pgoff_t last)
-{
-	unsigned long start, end;
-	struct mmu_notifier_range range;
-	struct mm_struct *mm = vma->vm_mm;
-	s64 gen;
-
-	as_vma_range(vma, first, last, &start, &end);
-	w->vma = vma;
+	w->vstart = start;
+	w->vend = end;
 	w->tstart = end;
 	w->tend = start;
+	/*
+	 * A secondary MMU (KVM, a device bound with SVA) may map a writable
+	 * pte writable and write through it without setting the pte's
+	 * dirty bit. A write through a read-only pte faults in the core,
+	 * which sets it: so in such an mm a clean write-protects as well.
+	 */
+	w->secondary = w->clean && mm_has_notifiers(vma->vm_mm);
 
-	as_notifier_range_init(&range, vma, start, end);
-	mmu_notifier_invalidate_range_start(&range);
+	as_notifier_range_init(&w->range, vma, start, end);
+	mmu_notifier_invalidate_range_start(&w->range);
 	flush_cache_range(vma, start, end);
 	/* Raised before the first pte changes, dropped once it is queued. */
-	inc_tlb_flush_pending(mm);
+	inc_tlb_flush_pending(vma->vm_mm);
+	return 0;
+}
 
-	as_walk_range(w, start, end);
+static void as_post_vma(struct mm_walk *walk)
+{
+	struct as_walk *w = walk->private;
+	struct mm_struct *mm = walk->mm;
+	s64 gen;
 
 	/* Under the i_mmap lock, which reclaim takes: no reclaim here. */
-	gen = as_queue_range(queue, mm, w->tstart, w->tend, start, end, 1,
-			     GFP_NOWAIT | __GFP_NOWARN);
-	if (gen > 0)
-		w->gen = gen;
+	gen = as_queue_range(w->queue, mm, w->tstart, w->tend, w->vstart,
+			     w->vend, 1, GFP_NOWAIT | __GFP_NOWARN);
+	w->gen = max(w->gen, gen);
 
 	dec_tlb_flush_pending(mm);
-	mmu_notifier_invalidate_range_end(&range);
+	mmu_notifier_invalidate_range_end(&w->range);
 }
+
+static const struct mm_walk_ops as_update_ops = {
+	.test_walk = as_test_walk,
+	.pre_vma = as_pre_vma,
+	.pud_entry = as_pud_entry,
+	.pmd_entry = as_pmd_entry,
+	.post_vma = as_post_vma,
+};
+
+/* Read-only: no notifier, no flush, nothing queued. */
+static const struct mm_walk_ops as_count_ops = {
+	.test_walk = as_test_walk,
+	.pud_entry = as_pud_entry,
+	.pmd_entry = as_pmd_entry,
+};
 
 static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 			    pgoff_t nr, struct as_walk *w,
 			    struct apply_as_ctx *ctx)
 {
-	struct as_flush_queue local, *queue = ctx->queue;
-	struct vm_area_struct *vma;
+	const struct mm_walk_ops *ops = w->count ? &as_count_ops :
+						   &as_update_ops;
+	struct as_flush_queue local;
+	int err;
 
-	if (!queue) {
+	w->queue = ctx->queue;
+	if (!w->queue && !w->count) {
 		as_flush_queue_init(&local);
-		queue = &local;
+		w->queue = &local;
 	}
 
 	i_mmap_lock_read(mapping);
-	vma_interval_tree_foreach(vma, &mapping->i_mmap, first, first + nr - 1) {
-		if (as_vma_applies(vma))
-			as_walk_vma(w, queue, vma, first, first + nr);
-	}
+	err = walk_page_mapping(mapping, first, nr, ops, w);
 	i_mmap_unlock_read(mapping);
+	/* None of the callbacks fails. */
+	WARN_ON_ONCE(err);
 
-	if (queue == &local)
+	if (w->queue == &local)
 		as_flush_queue_fini(&local);
-	else if (w->gen > 0)
-		ctx->gen = w->gen;
-	return w->total;
-}
-
-/* Read-only: no notifier, no flush, nothing queued. */
-static long as_count_mapping(struct address_space *mapping, pgoff_t first,
-			     pgoff_t nr, struct as_walk *w)
-{
-	struct vm_area_struct *vma;
-	unsigned long start, end;
-
-	i_mmap_lock_read(mapping);
-	vma_interval_tree_foreach(vma, &mapping->i_mmap, first, first + nr - 1) {
-		if (!as_vma_applies(vma))
-			continue;
-		as_vma_range(vma, first, first + nr, &start, &end);
-		w->vma = vma;
-		as_walk_range(w, start, end);
-	}
-	i_mmap_unlock_read(mapping);
+	else
+		ctx->gen = max(ctx->gen, w->gen);
 	return w->total;
 }
 
@@ -385,7 +391,8 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
  *
  * Return: the number of ptes write-protected; -EINVAL for a NULL mapping
  * or an empty or overflowing range; -ENOLCK, with a warning and nothing
- * changed, when the external lock is not held.
+ * changed, when the calling task does not hold the external lock;
+ * -EOPNOTSUPP on a Xen PV guest.
  */
 long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
 			pgoff_t nr, struct apply_as_ctx *ctx)
@@ -417,8 +424,8 @@ EXPORT_SYMBOL_GPL(apply_as_wrprotect);
  * pte once costs. Takes @mapping's i_mmap lock and might sleep.
  *
  * Return: the number of present ptes; -EINVAL for a NULL mapping or an
- * empty or overflowing range; -ENOLCK, with a warning, when the external
- * lock is not held.
+ * empty or overflowing range; -ENOLCK, with a warning, when the calling
+ * task does not hold the external lock; -EOPNOTSUPP on a Xen PV guest.
  */
 long apply_as_count_mapped(struct address_space *mapping, pgoff_t first_index,
 			   pgoff_t nr, struct apply_as_ctx *ctx)
@@ -432,7 +439,7 @@ long apply_as_count_mapped(struct address_space *mapping, pgoff_t first_index,
 	if (ret)
 		return ret;
 
-	return as_count_mapping(mapping, first_index, nr, &w);
+	return as_walk_mapping(mapping, first_index, nr, &w, ctx);
 }
 EXPORT_SYMBOL_GPL(apply_as_count_mapped);
 
@@ -493,14 +500,18 @@ static long as_clean(struct address_space *mapping, pgoff_t first_index,
  * A page written after the walk saw its pte is either recorded here or
  * still dirty in its pte; a write to a page the walk recorded may still go
  * through a stale TLB entry until the flush. So flush up to @ctx->gen
- * before reading the recorded pages. Without a queue, the walk flushes
+ * before reading the recorded pages. In an mm with a secondary MMU
+ * (mm_has_notifiers(): KVM, SVA) a writable pte may have been written
+ * without becoming dirty: there the walk records writable ptes as well
+ * and write-protects them, so that the next write faults and dirties
+ * its pte. Without a queue, the walk flushes
  * before it returns. Huge entries are never split. Takes @mapping's
  * i_mmap lock and might sleep.
  *
  * Return: the number of ptes cleaned; -EINVAL for a NULL mapping, bitmap,
  * @start or @end, an empty or overflowing range or a bitmap that does not
- * cover it; -ENOLCK, with a warning and nothing changed, when the external
- * lock is not held.
+ * cover it; -ENOLCK, with a warning and nothing changed, when the calling
+ * task does not hold the external lock; -EOPNOTSUPP on a Xen PV guest.
  */
 long apply_as_clean(struct address_space *mapping, pgoff_t first_index,
 		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,

@@ -219,6 +219,37 @@ static void as_test_unchanged_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.pages_flushed, 11);
 }
 
+/*
+ * A walk that changed nothing, in ptes a range of the same queue changed
+ * and has not flushed: the caller must wait for that range's flush.
+ */
+static void as_test_covered_walk(struct kunit *test)
+{
+	struct as_test_env *env = test->priv;
+	s64 g1, g2, gen;
+
+	g1 = as_queue_flush(&env->queue, env->mm, PG(0), PG(4));
+	g2 = as_queue_flush(&env->queue, env->mm, PG(100), PG(101));
+	inc_tlb_flush_pending(env->mm);
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(2), PG(6),
+			     1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, g1);
+	/* Two ranges cover it: the newer one's flush is the one to wait for. */
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(2),
+			     PG(200), 1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, g2);
+	/* Next to a range but not in it: nothing to wait for. */
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(4), PG(6),
+			     1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, 0);
+	dec_tlb_flush_pending(env->mm);
+	/* Nothing new was queued, so nothing new is flushed. */
+	KUNIT_EXPECT_EQ(test, env->queue.gen, g2);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
+	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1), 1);
+	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g2), 0);
+}
+
 static void as_test_wait_for_pending(struct kunit *test)
 {
 	struct as_test_env *env = test->priv;
@@ -368,6 +399,7 @@ static struct kunit_case as_queue_cases[] = {
 	KUNIT_CASE(as_test_generations),
 	KUNIT_CASE(as_test_pending_count),
 	KUNIT_CASE(as_test_unchanged_walk),
+	KUNIT_CASE(as_test_covered_walk),
 	KUNIT_CASE(as_test_wait_for_pending),
 	KUNIT_CASE(as_test_dead_mm),
 	KUNIT_CASE(as_test_bad_input),
@@ -514,6 +546,92 @@ static void as_test_walk_unlocked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wp, -EINVAL);
 }
 
+static DEFINE_WW_CLASS(as_test_ww_class);
+
+/* Holds the test's external lock until told to let go. */
+struct as_lock_holder {
+	/* the lock to hold: one of these two */
+	struct mutex *mutex;
+	struct ww_mutex *ww_mutex;
+	struct completion locked;
+	struct completion release;
+};
+
+static int as_lock_holder_fn(void *data)
+{
+	struct as_lock_holder *h = data;
+
+	if (h->mutex)
+		mutex_lock(h->mutex);
+	else
+		ww_mutex_lock(h->ww_mutex, NULL);
+	complete(&h->locked);
+	wait_for_completion(&h->release);
+	if (h->mutex)
+		mutex_unlock(h->mutex);
+	else
+		ww_mutex_unlock(h->ww_mutex);
+	return 0;
+}
+
+/* Every walker, with @ctx, while another task holds its lock. */
+static void as_test_walk_busy(struct kunit *test, struct as_walk_env *env,
+			      struct apply_as_ctx *ctx,
+			      struct as_lock_holder *h)
+{
+	pgoff_t start = 0, end = 0;
+	struct task_struct *t;
+	long ret[4];
+
+	init_completion(&h->locked);
+	init_completion(&h->release);
+	t = kthread_run(as_lock_holder_fn, h, "as_lock_holder");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&h->locked);
+
+	pr_info("expect-warning-begin: as_check_contract\n");
+	ret[0] = apply_as_wrprotect(&env->mapping, 0, 1, ctx);
+	ret[1] = apply_as_clean(&env->mapping, 0, 1, 0, env->bitmap, 128,
+				&start, &end, ctx);
+	ret[2] = apply_as_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
+					  128, &start, &end, ctx);
+	ret[3] = apply_as_count_mapped(&env->mapping, 0, 1, ctx);
+	pr_info("expect-warning-end\n");
+	complete(&h->release);
+
+	KUNIT_EXPECT_EQ(test, ret[0], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, ret[1], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, ret[2], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, ret[3], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+	KUNIT_EXPECT_GE(test, start, end);
+}
+
+/*
+ * The lock is held, but by another task: "locked" is not enough, the
+ * walks are refused as if nobody held it.
+ */
+static void as_test_walk_lock_busy(struct kunit *test)
+{
+	struct as_walk_env *env = test->priv;
+	struct as_lock_holder h = { .mutex = &env->lock };
+	struct ww_mutex ww;
+	struct apply_as_ctx ctx;
+
+	as_test_walk_busy(test, env, &env->ctx, &h);
+
+	ww_mutex_init(&ww, &as_test_ww_class);
+	apply_as_ctx_init_ww_mutex(&ctx, &env->queue, &ww);
+	h = (struct as_lock_holder){ .ww_mutex = &ww };
+	as_test_walk_busy(test, env, &ctx, &h);
+
+	/* Held by the caller, the same context walks. */
+	ww_mutex_lock(&ww, NULL);
+	KUNIT_EXPECT_EQ(test, apply_as_wrprotect(&env->mapping, 0, 1, &ctx), 0);
+	ww_mutex_unlock(&ww);
+	ww_mutex_destroy(&ww);
+}
+
 static void as_test_walk_no_queue(struct kunit *test)
 {
 	struct as_walk_env *env = test->priv;
@@ -536,6 +654,7 @@ static struct kunit_case as_walk_cases[] = {
 	KUNIT_CASE(as_test_walk_bad_input),
 	KUNIT_CASE(as_test_walk_no_queue),
 	KUNIT_CASE(as_test_walk_unlocked),
+	KUNIT_CASE(as_test_walk_lock_busy),
 	{}
 };
 

@@ -83,13 +83,15 @@ void as_flush_queue_stats(struct as_flush_queue *queue,
  *	before each walk returns
  * @mutex: the external lock, when it is a mutex
  * @ww_mutex: the external lock, when it is a ww_mutex (a dma_resv)
- * @gen: generation of the last range a walk with this context queued;
- *	pass it to as_flush_to_gen() before using what the walk reported
+ * @gen: the newest generation the walks with this context queued or were
+ *	covered by (another walk's range on the queue that is not flushed
+ *	yet); pass it to as_flush_to_gen() before using what they reported
  *
  * The external lock is the one that serializes the caller's walks, its
  * fault and mkwrite handlers and the users of what the walks report. Every
- * walk checks that it is held. Initialize with apply_as_ctx_init_mutex()
- * or apply_as_ctx_init_ww_mutex().
+ * walk checks that the calling task holds it: always by the lock's owner,
+ * and with lockdep also through lockdep. Initialize with
+ * apply_as_ctx_init_mutex() or apply_as_ctx_init_ww_mutex().
  */
 struct apply_as_ctx {
 	struct as_flush_queue *queue;
