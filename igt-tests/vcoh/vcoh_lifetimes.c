@@ -1148,6 +1148,185 @@ static void test_device_write_vs_cpu(int fd, uint32_t track)
 }
 
 /*
+ * An unmap zaps a mapping's ptes, and with them their dirty bits, before
+ * the driver hears of it in the vma's close. A device write of part of a
+ * page in between must leave the rest of the page as the CPU wrote it.
+ */
+#define PDW_ROUNDS	40
+#define PDW_BIG		(8u << 20)
+#define PDW_BYTES	64
+#define PDW_CPU_BYTE	100
+#define PDW_FILL	0xa5a5a5a5u
+
+/* The unmapping side runs on vCPU 0, the device's on vCPU 1. */
+static void pin_cpu0(cpu_set_t *old)
+{
+	cpu_set_t set;
+
+	igt_assert_eq(sched_getaffinity(0, sizeof(*old), old), 0);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+/* Partial device writes of page 0 until told to stop. */
+struct pdw {
+	int fd;
+	uint32_t handle;
+	struct race rc;
+	unsigned long writes;
+	int err;
+};
+
+static void *pdw_thread(void *arg)
+{
+	struct pdw *p = arg;
+	struct drm_vcoh_device_write dw = {
+		.handle = p->handle,
+		.flags = VCOH_DEVICE_WRITE_FILL,
+		.size = PDW_BYTES,
+		.value = PDW_FILL,
+	};
+
+	do {
+		p->err = __vcoh_device_write(p->fd, &dw);
+		p->writes++;
+	} while (!p->err && !race_stopped(&p->rc));
+	return NULL;
+}
+
+/*
+ * One page of the object mapped right below @big bytes of faulted
+ * anonymous memory, so that unmapping both zaps the object's pte long
+ * before its vma is closed; byte PDW_CPU_BYTE written by the CPU.
+ */
+static uint8_t *pdw_map(int fd, uint32_t handle, uint8_t val)
+{
+	uint64_t offset;
+	uint8_t *at, *map, *anon;
+
+	igt_assert_eq(__vcoh_bo_mmap_offset(fd, handle, &offset), 0);
+	at = mmap(NULL, ps + PDW_BIG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	igt_assert(at != MAP_FAILED);
+	map = mmap(at, ps, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		   offset);
+	anon = mmap(at + ps, PDW_BIG, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	igt_assert(map == at && anon == at + ps);
+	memset(anon, 1, PDW_BIG);
+	map[PDW_CPU_BYTE] = val;
+	return map;
+}
+
+/* Both copies hold the device's bytes and the CPU's byte, after a submit. */
+static void pdw_check(int fd, uint32_t handle, uint8_t val, unsigned int round)
+{
+	uint8_t want[2 * PDW_CPU_BYTE], got[2 * PDW_CPU_BYTE];
+	struct drm_vcoh_submit out;
+
+	memset(want, 0, sizeof(want));
+	memset(want, 0xa5, PDW_BYTES);
+	want[PDW_CPU_BYTE] = val;
+	vcoh_submit(fd, &handle, 1, &out);
+	vcoh_bo_read(fd, handle, 0, got, sizeof(got));
+	igt_assert_f(!memcmp(got, want, sizeof(want)),
+		     "round %u: CPU copy: byte %d is %#x, byte 0 %#x\n", round,
+		     PDW_CPU_BYTE, got[PDW_CPU_BYTE], got[0]);
+	vcoh_device_read(fd, handle, 0, got, sizeof(got));
+	igt_assert_f(!memcmp(got, want, sizeof(want)),
+		     "round %u: device copy: byte %d is %#x, byte 0 %#x\n",
+		     round, PDW_CPU_BYTE, got[PDW_CPU_BYTE], got[0]);
+}
+
+static void pdw_start(struct pdw *p, pthread_t *thread)
+{
+	race_start(&p->rc);
+	igt_assert_eq(start_pinned(thread, 1, pdw_thread, p), 0);
+	/* Let the device get going before the unmap. */
+	while (!__atomic_load_n(&p->writes, __ATOMIC_RELAXED))
+		sched_yield();
+}
+
+static void pdw_stop(struct pdw *p, pthread_t thread)
+{
+	race_end(&p->rc);
+	pthread_join(thread, NULL);
+	igt_assert_f(!p->err, "device write failed with %d (%s)\n", p->err,
+		     strerror(-p->err));
+}
+
+/*
+ * The CPU writes one byte of page 0, then unmaps the object's mapping
+ * together with a large faulted one while the device, on the other vCPU,
+ * writes the first bytes of page 0 again and again.
+ */
+static void test_munmap_during_device_write(int fd, uint32_t track)
+{
+	unsigned long writes = 0;
+	cpu_set_t cpus;
+
+	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+	pin_cpu0(&cpus);
+	for (unsigned int round = 0; round < PDW_ROUNDS; round++) {
+		struct pdw p = { .fd = fd };
+		uint8_t val = 0x40 + round;
+		pthread_t thread;
+		uint8_t *map;
+
+		p.handle = vcoh_bo_create_tracked(fd, ps, track);
+		map = pdw_map(fd, p.handle, val);
+		pdw_start(&p, &thread);
+		igt_assert_eq(munmap(map, ps + PDW_BIG), 0);
+		pdw_stop(&p, thread);
+		writes += p.writes;
+		pdw_check(fd, p.handle, val, round);
+		gem_close(fd, p.handle);
+	}
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	igt_info("%u rounds, %lu partial device writes\n", PDW_ROUNDS, writes);
+}
+
+/* The same, with a child process that writes and exits. */
+static void test_exit_during_device_write(int fd, uint32_t track)
+{
+	unsigned long writes = 0;
+	cpu_set_t cpus;
+
+	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+	pin_cpu0(&cpus);
+	for (unsigned int round = 0; round < PDW_ROUNDS / 2; round++) {
+		struct pdw p = { .fd = fd };
+		uint8_t val = 0x80 + round;
+		pthread_t thread;
+		int go[2];
+		pid_t pid;
+
+		p.handle = vcoh_bo_create_tracked(fd, ps, track);
+		igt_assert_eq(pipe(go), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			pdw_map(fd, p.handle, val);
+			/* Exit as soon as the device runs. */
+			_exit(wait_byte(go[0]) ? 0 : 1);
+		}
+		pdw_start(&p, &thread);
+		send_byte(go[1]);
+		check_child(pid);
+		pdw_stop(&p, thread);
+		close(go[0]);
+		close(go[1]);
+		writes += p.writes;
+		pdw_check(fd, p.handle, val, round);
+		gem_close(fd, p.handle);
+	}
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	igt_info("%u rounds, %lu partial device writes\n", PDW_ROUNDS / 2,
+		 writes);
+}
+
+/*
  * The file the objects came from is closed while they are mapped: the
  * mappings keep working, another file's handle sees the writes, and the
  * device opens again once they are gone.
@@ -1249,6 +1428,12 @@ static const struct {
 	{ "device-write-vs-cpu-writes",
 	  "Device fills of one half race CPU writes to the other: each half keeps its last writer's data.",
 	  test_device_write_vs_cpu },
+	{ "munmap-during-device-write",
+	  "A mapping unmapped while the device writes part of its page: the CPU's other bytes survive in both copies.",
+	  test_munmap_during_device_write },
+	{ "exit-during-device-write",
+	  "A process exits while the device writes part of the page it wrote: its other bytes survive in both copies.",
+	  test_exit_during_device_write },
 	{ "close-fd-while-mapped",
 	  "The DRM file closed while its objects are mapped: mappings work, nothing is lost, the device reopens.",
 	  test_close_fd_while_mapped },

@@ -225,10 +225,11 @@ struct drm_vcoh_submit {
  * Makes the device write [@offset, @offset + @size) of a buffer object's
  * device memory, as a GPU render would. First the pages the CPU wrote
  * are collected and copied to the device memory (nothing the CPU wrote
- * before the call is lost), then the device writes, and the CPU's view of
- * the written pages is replaced by the device's: the user mappings of
- * those pages are invalidated and the next CPU access faults the new
- * data in. CPU writes to other pages may run concurrently.
+ * before the call is lost), then the device writes, and the bytes it wrote
+ * replace the CPU's view of them: the user mappings of those pages are
+ * invalidated and the next CPU access faults the new data in. The other
+ * bytes of those pages keep what the CPU wrote. CPU writes to other
+ * pages may run concurrently.
  * Errors: -EINVAL if @flags has an unknown bit, @pad is not 0, the range
  * is not inside the object, @size is 0, or with %VCOH_DEVICE_WRITE_FILL
  * @offset or @size is not a multiple of 4 or @data_ptr is not 0, and

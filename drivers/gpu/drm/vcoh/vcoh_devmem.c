@@ -3,8 +3,8 @@
  * vcoh device memory: each object's device-side copy, what the simulated
  * device reads and writes. CPU writes reach it through vcoh_sync(); a
  * device write first takes the CPU's pending writes, the way vmwgfx
- * cleans a buffer before the host writes it, and then replaces the CPU's
- * view of the pages it wrote.
+ * cleans a buffer before the host writes it, and then writes the same
+ * bytes to the CPU's view of the pages.
  */
 
 #include <linux/bitmap.h>
@@ -59,14 +59,15 @@ static void vcoh_devmem_fill(struct page *page, unsigned int offset,
 	kunmap_local(p);
 }
 
-static void vcoh_devmem_write(struct vcoh_bo *bo,
+/* Write the device's data to [offset, offset + size) of @pages. */
+static void vcoh_devmem_write(struct page **pages,
 			      const struct drm_vcoh_device_write *args,
 			      const u8 *data)
 {
 	u64 offset = args->offset, len = args->size;
 
 	while (len) {
-		struct page *page = bo->device_pages[offset >> PAGE_SHIFT];
+		struct page *page = pages[offset >> PAGE_SHIFT];
 		unsigned int in_page = offset_in_page(offset);
 		unsigned int chunk = min_t(u64, len, PAGE_SIZE - in_page);
 
@@ -94,7 +95,6 @@ static int vcoh_devmem_write_locked(struct vcoh_device *vdev,
 	pgoff_t first = args->offset >> PAGE_SHIFT;
 	pgoff_t nr = ((args->offset + args->size - 1) >> PAGE_SHIFT) - first + 1;
 	struct vcoh_stats delta = { .device_writes = 1 };
-	pgoff_t i;
 	long ret;
 
 	/*
@@ -117,9 +117,14 @@ static int vcoh_devmem_write_locked(struct vcoh_device *vdev,
 			    (loff_t)(drm_vma_node_start(&bo->base.vma_node) +
 				     first) << PAGE_SHIFT,
 			    (loff_t)nr << PAGE_SHIFT, 1);
-	vcoh_devmem_write(bo, args, data);
-	for (i = first; i < first + nr; i++)
-		copy_highpage(bo->pages[i], bo->device_pages[i]);
+	/*
+	 * Only the bytes the device wrote go to the CPU's pages. The scan
+	 * cannot see a CPU write whose pte an munmap or exit zapped before
+	 * the vma's close recorded it: copying whole pages back would
+	 * overwrite it. Kept, it reaches the device with the next sync.
+	 */
+	vcoh_devmem_write(bo->device_pages, args, data);
+	vcoh_devmem_write(bo->pages, args, data);
 
 	vcoh_stats_add(&bo->stats, &delta);
 	vcoh_stats_add_device(vdev, &delta);
