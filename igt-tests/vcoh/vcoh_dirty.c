@@ -742,6 +742,70 @@ static void test_unlocked_scan(int fd, uint32_t track)
 	tbo_free(fd, &b);
 }
 
+/* Submits one object in a loop, so that its lock is mostly held. */
+struct busy_submitter {
+	int fd;
+	uint32_t handle;
+	volatile bool stop;
+	unsigned long submits;
+	int err;
+};
+
+static void *busy_submit(void *arg)
+{
+	struct busy_submitter *b = arg;
+	struct drm_vcoh_submit sub = {
+		.handles_ptr = (uintptr_t)&b->handle,
+		.count = 1,
+	};
+
+	while (!b->stop && !b->err) {
+		b->err = __vcoh_submit(b->fd, &sub);
+		b->submits++;
+	}
+	return NULL;
+}
+
+#define BUSY_SCANS	500
+
+/*
+ * The same while another thread submits the object in a loop, holding
+ * its lock: held by someone else is not held by the scanner. Every
+ * unlocked scan is refused, none walks.
+ */
+static void test_unlocked_scan_busy(int fd, uint32_t track)
+{
+	struct tbo b = tbo_new(fd, 16, track);
+	struct busy_submitter bs = { .fd = fd, .handle = b.handle };
+	unsigned long refused = 0;
+	cpu_set_t set;
+	pthread_t t;
+	int i, ret;
+
+	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
+	/* A MKWRITE scan walks only what was recorded, which each submit empties. */
+	igt_require_f(track == VCOH_BO_TRACK_PAGETABLE,
+		      "only PAGETABLE scans always walk\n");
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	igt_assert_eq(pthread_create(&t, NULL, busy_submit, &bs), 0);
+	pthread_setaffinity_np(t, sizeof(set), &set);
+	for (i = 0; i < BUSY_SCANS; i++) {
+		b.map[(i % b.npages) * ps] = i;
+		ret = unlocked_scan(fd, &b);
+		refused += ret == -ENOLCK;
+		igt_assert_f(ret == -ENOLCK || ret == 0,
+			     "unlocked scan: %d\n", ret);
+	}
+	bs.stop = true;
+	pthread_join(t, NULL);
+	igt_assert_eq(bs.err, 0);
+	igt_info("%d unlocked scans during %lu submits: %lu refused\n",
+		 BUSY_SCANS, bs.submits, refused);
+	igt_assert_eq_u64(refused, BUSY_SCANS);
+	tbo_free(fd, &b);
+}
+
 static const struct {
 	const char *name;
 	uint32_t track;
@@ -783,6 +847,8 @@ static const struct {
 	  test_invalid_dirty },
 	{ "unlocked-scan-refused", "A scan without the object's lock changes no pte.",
 	  test_unlocked_scan },
+	{ "unlocked-scan-refused-busy", "A scan without the lock, while another thread holds it, is refused.",
+	  test_unlocked_scan_busy },
 };
 
 igt_main
