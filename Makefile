@@ -10,10 +10,11 @@
 #   make kernel   build the kernel only      make igt   build the tests only
 #   make vm CMD="..."   run a command in the guest
 #
-# KERNEL=6.12 (default) or KERNEL=6.1 picks the Debian linux-source to use.
+# MACHINE=NAME picks the machine (scripts/machines.sh) of the commands
+# that boot one: x86_64 by default; KERNEL=6.1 alone picks x86_64-6.1.
+# make check runs every machine, or those in MACHINES="x86_64 arm64 ...".
 
-KERNEL ?= 6.12
-export KERNEL
+export KERNEL MACHINE MACHINES
 
 all: kernel igt
 
@@ -24,7 +25,7 @@ kernel: deps
 	@scripts/build-kernel
 
 igt: deps
-	@$(MAKE) -s -C igt-tests
+	@scripts/build-igt
 
 run: kernel igt
 	@scripts/run-demo
