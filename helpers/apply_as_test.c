@@ -555,6 +555,7 @@ struct as_lock_holder {
 	struct ww_mutex *ww_mutex;
 	struct completion locked;
 	struct completion release;
+	struct completion done;
 };
 
 static int as_lock_holder_fn(void *data)
@@ -571,6 +572,7 @@ static int as_lock_holder_fn(void *data)
 		mutex_unlock(h->mutex);
 	else
 		ww_mutex_unlock(h->ww_mutex);
+	complete(&h->done);
 	return 0;
 }
 
@@ -585,6 +587,7 @@ static void as_test_walk_busy(struct kunit *test, struct as_walk_env *env,
 
 	init_completion(&h->locked);
 	init_completion(&h->release);
+	init_completion(&h->done);
 	t = kthread_run(as_lock_holder_fn, h, "as_lock_holder");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	wait_for_completion(&h->locked);
@@ -598,6 +601,7 @@ static void as_test_walk_busy(struct kunit *test, struct as_walk_env *env,
 	ret[3] = apply_as_count_mapped(&env->mapping, 0, 1, ctx);
 	pr_info("expect-warning-end\n");
 	complete(&h->release);
+	wait_for_completion(&h->done);
 
 	KUNIT_EXPECT_EQ(test, ret[0], -ENOLCK);
 	KUNIT_EXPECT_EQ(test, ret[1], -ENOLCK);
