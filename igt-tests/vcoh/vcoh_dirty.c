@@ -806,6 +806,93 @@ static void test_unlocked_scan_busy(int fd, uint32_t track)
 	tbo_free(fd, &b);
 }
 
+/* Attach vcoh's stand-in secondary MMU to this process; -errno or 0. */
+static int attach_secondary_mmu(int fd)
+{
+	char path[128];
+	struct stat st;
+	int dfd, ret;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/secondary_mmu",
+		 minor(st.st_rdev));
+	dfd = open(path, O_WRONLY);
+	if (dfd < 0)
+		return -errno;
+	ret = write(dfd, "1", 1) < 0 ? -errno : 0;
+	close(dfd);
+	return ret;
+}
+
+/*
+ * A process with a secondary MMU (KVM, SVA) may write through a writable
+ * pte without its dirty bit being set: a PAGETABLE scan there counts
+ * writable ptes as written and write-protects them, so that the next
+ * write faults. A child with the stand-in secondary MMU reads one page
+ * and writes another; the parent, without one, reads a third.
+ */
+static void test_secondary_mmu(int fd)
+{
+	struct tbo b = tbo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
+	uint64_t want = 0;
+	int step[2], done[2];
+	volatile uint8_t sink;
+	pid_t pid;
+	char c;
+
+	igt_assert_eq(pipe(step), 0);
+	igt_assert_eq(pipe(done), 0);
+	pid = fork();
+	igt_assert_lte(0, pid);
+	if (!pid) {
+		uint8_t *map;
+		int ret = attach_secondary_mmu(fd);
+
+		c = ret == -ENOENT ? 'n' : ret ? 'e' : 'y';
+		if (write(done[1], &c, 1) != 1 || ret)
+			_exit(ret ? 0 : 1);
+		map = __vcoh_bo_map(fd, b.handle, 0, b.npages * ps,
+				    PROT_READ | PROT_WRITE, MAP_SHARED);
+		if (!map)
+			_exit(1);
+		sink = map[0];
+		map[1 * ps] = 1;
+		if (write(done[1], &c, 1) != 1 || read(step[0], &c, 1) != 1)
+			_exit(1);
+		map[2 * ps] = 2;
+		_exit(write(done[1], &c, 1) == 1 ? 0 : 1);
+	}
+	igt_assert_eq(read(done[0], &c, 1), 1);
+	if (c != 'y') {
+		igt_assert_eq(waitpid(pid, NULL, 0), pid);
+		igt_require_f(c != 'n', "no debugfs secondary_mmu (CONFIG_DRM_VCOH_SECONDARY_MMU_TEST)\n");
+		igt_assert_f(false, "attaching the secondary MMU failed\n");
+	}
+	igt_assert_eq(read(done[0], &c, 1), 1);
+	sink = b.map[3 * ps];
+	(void)sink;
+
+	/* The child's read page is reported, the parent's is not. */
+	set_page(&want, 0);
+	set_page(&want, 1);
+	expect_exact(fd, &b, &want);
+	/* Both are read-only now: nothing more until a write faults. */
+	expect_exact(fd, &b, NULL);
+	igt_assert_eq(write(step[1], &c, 1), 1);
+	igt_assert_eq(read(done[0], &c, 1), 1);
+	want = 0;
+	set_page(&want, 2);
+	expect_exact(fd, &b, &want);
+	igt_assert_eq(waitpid(pid, NULL, 0), pid);
+
+	close(step[0]);
+	close(step[1]);
+	close(done[0]);
+	close(done[1]);
+	/* The child's exit counts its whole writable mapping as written. */
+	tbo_free(fd, &b);
+}
+
 static const struct {
 	const char *name;
 	uint32_t track;
@@ -871,6 +958,10 @@ igt_main
 	igt_describe("Objects created untracked report every page.");
 	igt_subtest("untracked-reports-all")
 		test_untracked(fd);
+
+	igt_describe("In a process with a secondary MMU, writable ptes count as written.");
+	igt_subtest("pagetable-secondary-mmu")
+		test_secondary_mmu(fd);
 
 	igt_describe("Tracking modes that do not exist are refused.");
 	igt_subtest("invalid-create-track")

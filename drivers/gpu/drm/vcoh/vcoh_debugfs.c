@@ -8,6 +8,8 @@
  * without holding its dma_resv lock, breaking the contract on purpose.
  * The helpers must refuse with -ENOLCK, which the write returns, and
  * change no pte; the IGT tests check both.
+ * secondary_mmu: a stand-in secondary MMU for tests, see
+ * vcoh_secondary_mmu.c.
  * scan_timing: for the benchmark. Writing "<mmap offset> scan" times the
  * object's scan, in its mode and with its backend, and the TLB flush it
  * needs; "<mmap offset> walk" times a read-only walk of its ptes, the
@@ -270,4 +272,5 @@ void vcoh_debugfs_init(struct drm_minor *minor)
 			    minor->dev, &vcoh_contract_check_fops);
 	debugfs_create_file("scan_timing", 0600, minor->debugfs_root,
 			    minor->dev, &vcoh_scan_timing_fops);
+	vcoh_secondary_mmu_debugfs(minor->debugfs_root);
 }

@@ -8,6 +8,7 @@
  * the two coherent in vcoh_submit.c and vcoh_sync.c.
  */
 
+#include <linux/mmu_notifier.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 
@@ -121,6 +122,9 @@ static void __exit vcoh_exit(void)
 	drm_dev_unregister(&vcoh_device->drm);
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);
+	/* The stand-in secondary MMUs' frees run code of this module. */
+	if (IS_ENABLED(CONFIG_DRM_VCOH_SECONDARY_MMU_TEST))
+		mmu_notifier_synchronize();
 }
 
 module_init(vcoh_init);

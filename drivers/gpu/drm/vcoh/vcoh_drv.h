@@ -197,6 +197,11 @@ void vcoh_stats_add_device(struct vcoh_device *vdev,
 void vcoh_stats_read_device(struct vcoh_device *vdev, struct vcoh_stats *out);
 
 void vcoh_debugfs_init(struct drm_minor *minor);
+#if IS_ENABLED(CONFIG_DRM_VCOH_SECONDARY_MMU_TEST)
+void vcoh_secondary_mmu_debugfs(struct dentry *root);
+#else
+static inline void vcoh_secondary_mmu_debugfs(struct dentry *root) {}
+#endif
 int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
 		     struct drm_mode_create_dumb *args);
 
