@@ -1196,11 +1196,11 @@ static void *pdw_thread(void *arg)
 }
 
 /*
- * One page of the object mapped right below @big bytes of faulted
+ * One page of the object mapped right below PDW_BIG bytes of faulted
  * anonymous memory, so that unmapping both zaps the object's pte long
- * before its vma is closed; byte PDW_CPU_BYTE written by the CPU.
+ * before its vma is closed.
  */
-static uint8_t *pdw_map(int fd, uint32_t handle, uint8_t val)
+static uint8_t *pdw_map(int fd, uint32_t handle)
 {
 	uint64_t offset;
 	uint8_t *at, *map, *anon;
@@ -1215,7 +1215,6 @@ static uint8_t *pdw_map(int fd, uint32_t handle, uint8_t val)
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	igt_assert(map == at && anon == at + ps);
 	memset(anon, 1, PDW_BIG);
-	map[PDW_CPU_BYTE] = val;
 	return map;
 }
 
@@ -1257,9 +1256,9 @@ static void pdw_stop(struct pdw *p, pthread_t thread)
 }
 
 /*
- * The CPU writes one byte of page 0, then unmaps the object's mapping
- * together with a large faulted one while the device, on the other vCPU,
- * writes the first bytes of page 0 again and again.
+ * While the device, on the other vCPU, writes the first bytes of page 0
+ * again and again, the CPU writes one byte of page 0 and right after
+ * unmaps the object's mapping together with a large faulted one.
  */
 static void test_munmap_during_device_write(int fd, uint32_t track)
 {
@@ -1275,8 +1274,9 @@ static void test_munmap_during_device_write(int fd, uint32_t track)
 		uint8_t *map;
 
 		p.handle = vcoh_bo_create_tracked(fd, ps, track);
-		map = pdw_map(fd, p.handle, val);
+		map = pdw_map(fd, p.handle);
 		pdw_start(&p, &thread);
+		map[PDW_CPU_BYTE] = val;
 		igt_assert_eq(munmap(map, ps + PDW_BIG), 0);
 		pdw_stop(&p, thread);
 		writes += p.writes;
@@ -1307,9 +1307,13 @@ static void test_exit_during_device_write(int fd, uint32_t track)
 		pid = fork();
 		igt_assert(pid >= 0);
 		if (pid == 0) {
-			pdw_map(fd, p.handle, val);
-			/* Exit as soon as the device runs. */
-			_exit(wait_byte(go[0]) ? 0 : 1);
+			uint8_t *map = pdw_map(fd, p.handle);
+
+			/* Write and exit once the device runs. */
+			if (!wait_byte(go[0]))
+				_exit(1);
+			map[PDW_CPU_BYTE] = val;
+			_exit(0);
 		}
 		pdw_start(&p, &thread);
 		send_byte(go[1]);
