@@ -198,6 +198,11 @@ static void test_shape(int fd, uint32_t track, size_t l, enum place place,
 	free(shadow);
 }
 
+#define NM	ARRAY_SIZE(modes)
+#define NL	ARRAY_SIZE(levels)
+#define NP	ARRAY_SIZE(places)
+#define NN	ARRAY_SIZE(neighbours)
+
 igt_main
 {
 	int fd = -1;
@@ -207,14 +212,14 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (size_t m = 0; m < ARRAY_SIZE(modes); m++)
-	for (size_t l = 0; l < ARRAY_SIZE(levels); l++)
-	for (size_t p = 0; p < ARRAY_SIZE(places); p++)
-	for (size_t n = 0; n < ARRAY_SIZE(neighbours); n++) {
-		igt_describe("An object at a page-table boundary, its writes found in every submit.");
-		igt_subtest_f("%s-%s-%s-%s", modes[m].name,
-			      levels[l].name, places[p].name,
-			      neighbours[n].name)
+	/* Every mode, level, place and neighbour: one subtest each. */
+	for (size_t i = 0; i < NM * NL * NP * NN; i++) {
+		size_t n = i % NN, p = i / NN % NP, l = i / NN / NP % NL;
+		size_t m = i / NN / NP / NL;
+
+		igt_describe("An object at a page-table boundary: each submit finds its writes.");
+		igt_subtest_f("%s-%s-%s-%s", modes[m].name, levels[l].name,
+			      places[p].name, neighbours[n].name)
 			test_shape(fd, modes[m].track, l, places[p].place,
 				   neighbours[n].neighbour);
 	}
