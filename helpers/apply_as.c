@@ -98,24 +98,30 @@ void apply_as_ctx_init_ww_mutex(struct apply_as_ctx *ctx,
 EXPORT_SYMBOL_GPL(apply_as_ctx_init_ww_mutex);
 
 /*
- * Whether the current task holds @lock. mutex_is_locked() only says that
+ * Whether the current task holds a lock. mutex_is_locked() only says that
  * some task does, and lockdep checks the owner only when it is built in;
  * the owner word says which task, at the cost of one load. Without
  * PREEMPT_RT it is the owner's task_struct with flags in the low bits
- * (MUTEX_FLAGS in kernel/locking/mutex.c); with PREEMPT_RT a mutex is an
- * rt_mutex whose owner pointer carries RT_MUTEX_HAS_WAITERS in bit 0.
+ * (MUTEX_FLAGS in kernel/locking/mutex.c). With PREEMPT_RT, mutexes and
+ * the base of ww_mutexes are rt_mutexes, whose owner pointer carries
+ * RT_MUTEX_HAS_WAITERS in bit 0.
  */
-static bool as_mutex_owned(struct mutex *lock)
-{
 #ifdef CONFIG_PREEMPT_RT
-	unsigned long owner = (unsigned long)READ_ONCE(lock->rtmutex.owner);
-
-	return (owner & ~1UL) == (unsigned long)current;
-#else
-	return (atomic_long_read(&lock->owner) & ~0x07UL) ==
+static bool as_owner_is_current(struct rt_mutex_base *lock)
+{
+	return ((unsigned long)READ_ONCE(lock->owner) & ~1UL) ==
 	       (unsigned long)current;
-#endif
 }
+
+#define as_lock_owned(lock)	as_owner_is_current(&(lock)->rtmutex)
+#else
+static bool as_owner_is_current(atomic_long_t *owner)
+{
+	return (atomic_long_read(owner) & ~0x07UL) == (unsigned long)current;
+}
+
+#define as_lock_owned(lock)	as_owner_is_current(&(lock)->owner)
+#endif
 
 /*
  * The lock contract: the external lock is held by this task. The owner
@@ -124,17 +130,20 @@ static bool as_mutex_owned(struct mutex *lock)
 static int as_check_contract(struct apply_as_ctx *ctx,
 			     struct address_space *mapping)
 {
-	/* the external lock, or the mutex inside the ww_mutex */
-	struct mutex *lock;
+	bool owned;
 
 	might_sleep();
 	if (WARN_ON_ONCE(!ctx || !ctx->mutex == !ctx->ww_mutex))
 		return -EINVAL;
 
-	lock = ctx->mutex ? ctx->mutex : &ctx->ww_mutex->base;
-	if (WARN_ON_ONCE(!as_mutex_owned(lock)))
+	owned = ctx->mutex ? as_lock_owned(ctx->mutex) :
+			     as_lock_owned(&ctx->ww_mutex->base);
+	if (WARN_ON_ONCE(!owned))
 		return -ENOLCK;
-	lockdep_assert_held_once(lock);
+	if (ctx->mutex)
+		lockdep_assert_held_once(ctx->mutex);
+	else
+		lockdep_assert_held_once(&ctx->ww_mutex->base);
 
 	if (!mapping)
 		return 0;
