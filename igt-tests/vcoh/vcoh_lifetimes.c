@@ -20,6 +20,7 @@
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("No write lost while vcoh objects' users come and go.");
 
@@ -144,7 +145,8 @@ static uint32_t word_at(const uint8_t *base, size_t i)
 }
 
 /* Index of the first u32 word that differs, or -1. */
-static ssize_t first_diff(const uint8_t *a, const uint8_t *b, size_t npages)
+static ssize_t first_word_diff(const uint8_t *a, const uint8_t *b,
+			       size_t npages)
 {
 	size_t n = npages * page_words();
 
@@ -159,7 +161,7 @@ static ssize_t first_diff(const uint8_t *a, const uint8_t *b, size_t npages)
 static void compare(const uint8_t *got, const uint8_t *want, size_t npages,
 		    const char *what)
 {
-	ssize_t i = first_diff(got, want, npages);
+	ssize_t i = first_word_diff(got, want, npages);
 
 	igt_assert_f(i < 0, "%s: page %zu word %zu is %#x, expected %#x\n",
 		     what, i / page_words(), i % page_words(),
@@ -175,7 +177,7 @@ static void check_device(int fd, uint32_t handle, size_t npages,
 
 	igt_assert(dev);
 	vcoh_device_read(fd, handle, 0, dev, npages * ps);
-	i = first_diff(dev, view, npages);
+	i = first_word_diff(dev, view, npages);
 	if (i >= 0) {
 		uint32_t d = word_at(dev, i);
 
@@ -1161,12 +1163,8 @@ static void test_device_write_vs_cpu(int fd, uint32_t track)
 /* The unmapping side runs on vCPU 0, the device's on vCPU 1. */
 static void pin_cpu0(cpu_set_t *old)
 {
-	cpu_set_t set;
-
 	igt_assert_eq(sched_getaffinity(0, sizeof(*old), old), 0);
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+	pin_self(0);
 }
 
 /* Partial device writes of page 0 until told to stop. */
