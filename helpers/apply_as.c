@@ -24,6 +24,7 @@
 #include <linux/pagemap.h>
 #include <linux/pagewalk.h>
 #include <linux/pgtable.h>
+#include <linux/slab.h>
 #include <asm/cacheflush.h>
 #include <xen/xen.h>
 
@@ -348,13 +349,17 @@ static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 {
 	const struct mm_walk_ops *ops = w->count ? &as_count_ops :
 						   &as_update_ops;
-	struct as_flush_queue local;
+	struct as_flush_queue *local = NULL;
 	int err;
 
 	w->queue = ctx->queue;
 	if (!w->queue && !w->count) {
-		as_flush_queue_init(&local);
-		w->queue = &local;
+		/* A queue of this walk's own, flushed before it returns. */
+		local = kmalloc(sizeof(*local), GFP_KERNEL);
+		if (!local)
+			return -ENOMEM;
+		as_flush_queue_init(local);
+		w->queue = local;
 	}
 
 	i_mmap_lock_read(mapping);
@@ -363,10 +368,12 @@ static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 	/* None of the callbacks fails. */
 	WARN_ON_ONCE(err);
 
-	if (w->queue == &local)
-		as_flush_queue_fini(&local);
-	else
+	if (local) {
+		as_flush_queue_fini(local);
+		kfree(local);
+	} else {
 		ctx->gen = max(ctx->gen, w->gen);
+	}
 	return w->total;
 }
 
@@ -401,7 +408,8 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
  * Return: the number of ptes write-protected; -EINVAL for a NULL mapping
  * or an empty or overflowing range; -ENOLCK, with a warning and nothing
  * changed, when the calling task does not hold the external lock;
- * -EOPNOTSUPP on a Xen PV guest.
+ * -EOPNOTSUPP on a Xen PV guest; -ENOMEM, with nothing changed, when
+ * @ctx has no queue and the walk's own cannot be allocated.
  */
 long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
 			pgoff_t nr, struct apply_as_ctx *ctx)
@@ -520,7 +528,9 @@ static long as_clean(struct address_space *mapping, pgoff_t first_index,
  * Return: the number of ptes cleaned; -EINVAL for a NULL mapping, bitmap,
  * @start or @end, an empty or overflowing range or a bitmap that does not
  * cover it; -ENOLCK, with a warning and nothing changed, when the calling
- * task does not hold the external lock; -EOPNOTSUPP on a Xen PV guest.
+ * task does not hold the external lock; -EOPNOTSUPP on a Xen PV guest;
+ * -ENOMEM, with nothing changed, when @ctx has no queue and the walk's
+ * own cannot be allocated.
  */
 long apply_as_clean(struct address_space *mapping, pgoff_t first_index,
 		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,

@@ -9,6 +9,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/pgtable.h>
 #include <linux/version.h>
+#include <asm/tlbflush.h>
 
 /* 6.3 dropped the vma argument of mmu_notifier_range_init(). */
 static inline void as_notifier_range_init(struct mmu_notifier_range *range,
@@ -44,6 +45,35 @@ static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
 #define as_pte_map_failed(pte)	((void)(pte), false)
 #else
 #define as_pte_map_failed(pte)	(!(pte))
+#endif
+
+#ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
+/*
+ * Whether a flush of @mm must reach other CPUs. 6.5 made the test that
+ * reclaim does an arch hook; before, x86 was the only arch to batch.
+ */
+static inline bool as_tlbbatch_should_defer(struct mm_struct *mm)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	bool remote = cpumask_any_but(mm_cpumask(mm), get_cpu()) < nr_cpu_ids;
+
+	put_cpu();
+	return remote;
+#else
+	return arch_tlbbatch_should_defer(mm);
+#endif
+}
+
+/* 6.5 renamed arch_tlbbatch_add_mm() and gave it an address. */
+static inline void as_tlbbatch_add(struct arch_tlbflush_unmap_batch *batch,
+				   struct mm_struct *mm, unsigned long uaddr)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	arch_tlbbatch_add_mm(batch, mm);
+#else
+	arch_tlbbatch_add_pending(batch, mm, uaddr);
+#endif
+}
 #endif
 
 #endif /* _MM_APPLY_AS_COMPAT_H */

@@ -63,23 +63,22 @@ static void as_test_merge(struct kunit *test)
 	struct as_test_env *env = test->priv;
 	struct as_flush_stats st;
 
-	/* Overlapping and adjacent ranges of one mm become one range. */
+	/* The ranges of one mm join one span, whatever lies between them. */
 	as_queue_flush(&env->queue, env->mm, PG(1), PG(3));
 	as_queue_flush(&env->queue, env->mm, PG(3), PG(5));
 	as_queue_flush(&env->queue, env->mm, PG(2), PG(4));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
-	/* A range that bridges two pending ones folds them together. */
 	as_queue_flush(&env->queue, env->mm, PG(8), PG(9));
-	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
 	as_queue_flush(&env->queue, env->mm, PG(5), PG(8));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 
 	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.queued, 5);
-	KUNIT_EXPECT_EQ(test, st.merged, 3);
+	KUNIT_EXPECT_EQ(test, st.merged, 4);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
 	KUNIT_EXPECT_EQ(test, st.pages_flushed, 8);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
 }
 
@@ -88,16 +87,41 @@ static void as_test_separate_ranges(struct kunit *test)
 	struct as_test_env *env = test->priv;
 	struct as_flush_stats st;
 
-	/* Ranges with a gap stay apart, but one call flushes both. */
+	/* Ranges with a gap: one call flushes the span over both. */
 	as_queue_flush(&env->queue, env->mm, PG(1), PG(2));
 	as_queue_flush(&env->queue, env->mm, PG(4), PG(6));
-	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
 	KUNIT_EXPECT_EQ(test, st.pages_flushed, 5);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 0);
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+}
+
+/*
+ * One entry per mm and flush, whatever the number of ranges: what the
+ * queue costs in memory, and why its lookups do not grow with the ranges.
+ */
+static void as_test_entries(struct kunit *test)
+{
+	struct as_test_env *env = test->priv;
+	struct as_flush_stats st;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++)
+		as_queue_flush(&env->queue, env->mm, PG(3 * i), PG(3 * i + 1));
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+	KUNIT_EXPECT_GT(test, st.entry_size, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
+	KUNIT_EXPECT_TRUE(test, hash_empty(env->queue.mms));
+
+	/* The entry goes with its flush; the next range makes a new one. */
+	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, 2);
 }
 
 static void as_test_ceiling(struct kunit *test)
@@ -109,8 +133,7 @@ static void as_test_ceiling(struct kunit *test)
 	/* One page more than the ceiling, in separate ranges: one flush. */
 	for (i = 0; i <= AS_FLUSH_CEILING_DEFAULT; i++)
 		as_queue_flush(&env->queue, env->mm, PG(2 * i), PG(2 * i + 1));
-	KUNIT_EXPECT_EQ(test, env->queue.nr_pending,
-			AS_FLUSH_CEILING_DEFAULT + 1);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
@@ -174,8 +197,13 @@ static void as_test_pending_count(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mm_tlb_flush_pending(env->mm));
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->mm_count),
 			env->mm_count + 1);
+	/* The queue holds one count per mm, whatever its ranges... */
 	as_queue_flush(&env->queue, env->mm, PG(100), PG(101));
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_nested(env->mm));
+	/* ...which a change of core mm's own, say a zap, sees as nested. */
+	inc_tlb_flush_pending(env->mm);
 	KUNIT_EXPECT_TRUE(test, mm_tlb_flush_nested(env->mm));
+	dec_tlb_flush_pending(env->mm);
 
 	as_flush_to_gen(&env->queue, gen);
 	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
@@ -233,19 +261,22 @@ static void as_test_covered_walk(struct kunit *test)
 	inc_tlb_flush_pending(env->mm);
 	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(2), PG(6),
 			     1, GFP_KERNEL);
-	KUNIT_EXPECT_EQ(test, gen, g1);
-	/* Two ranges cover it: the newer one's flush is the one to wait for. */
-	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(2),
-			     PG(200), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, g2);
-	/* Next to a range but not in it: nothing to wait for. */
+	/*
+	 * Between the two ranges, but inside the span the queue holds for
+	 * the mm: the span's flush is still the one to wait for.
+	 */
 	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(4), PG(6),
 			     1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, g2);
+	/* Next to the span but not in it: nothing to wait for. */
+	gen = as_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(101),
+			     PG(110), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, 0);
 	dec_tlb_flush_pending(env->mm);
 	/* Nothing new was queued, so nothing new is flushed. */
 	KUNIT_EXPECT_EQ(test, env->queue.gen, g2);
-	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1), 1);
 	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g2), 0);
 }
@@ -293,6 +324,65 @@ static void as_test_dead_mm(struct kunit *test)
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.dead_mm_skips, 1);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+}
+
+/* Make @mm look run by every online CPU: a flush of it is a shootdown. */
+static void as_test_run_everywhere(struct mm_struct *mm, bool on)
+{
+	if (on)
+		cpumask_or(mm_cpumask(mm), mm_cpumask(mm), cpu_online_mask);
+	else
+		cpumask_clear(mm_cpumask(mm));
+}
+
+/*
+ * Spans of several mms that each need a shootdown go out as one batch
+ * when the queue allows it (one IPI round), else one flush per mm.
+ */
+static void as_test_cross_mm_batch(struct kunit *test)
+{
+	struct as_test_env *env = test->priv;
+	struct mm_struct *mm2 = mm_alloc();
+	struct as_flush_stats st;
+	bool batches;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm2);
+	as_test_run_everywhere(env->mm, true);
+	as_test_run_everywhere(mm2, true);
+	batches = IS_ENABLED(CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) &&
+		  (IS_ENABLED(CONFIG_ARM64) || num_online_cpus() > 1);
+
+	env->queue.batch_min_mms = 0;
+	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	as_queue_flush(&env->queue, mm2, PG(0), PG(1));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 2);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.batch_flushes, 0);
+
+	/* Re-arm: a remote per-mm flush drops the CPUs not running it. */
+	as_test_run_everywhere(env->mm, true);
+	as_test_run_everywhere(mm2, true);
+	env->queue.batch_min_mms = 2;
+	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	as_queue_flush(&env->queue, mm2, PG(10), PG(100));
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), batches ? 1 : 2);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
+	KUNIT_EXPECT_EQ(test, st.batched_mms, batches ? 2 : 0);
+	KUNIT_EXPECT_EQ(test, st.entries, 4);
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mm2));
+
+	/* One mm alone is flushed by range, batch or not. */
+	as_queue_flush(&env->queue, mm2, PG(0), PG(1));
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
+
+	as_test_run_everywhere(env->mm, false);
+	as_test_run_everywhere(mm2, false);
+	mmput(mm2);
 }
 
 static void as_test_bad_input(struct kunit *test)
@@ -395,6 +485,7 @@ static void as_test_concurrent(struct kunit *test)
 static struct kunit_case as_queue_cases[] = {
 	KUNIT_CASE(as_test_merge),
 	KUNIT_CASE(as_test_separate_ranges),
+	KUNIT_CASE(as_test_entries),
 	KUNIT_CASE(as_test_ceiling),
 	KUNIT_CASE(as_test_generations),
 	KUNIT_CASE(as_test_pending_count),
@@ -402,6 +493,7 @@ static struct kunit_case as_queue_cases[] = {
 	KUNIT_CASE(as_test_covered_walk),
 	KUNIT_CASE(as_test_wait_for_pending),
 	KUNIT_CASE(as_test_dead_mm),
+	KUNIT_CASE(as_test_cross_mm_batch),
 	KUNIT_CASE(as_test_bad_input),
 	KUNIT_CASE(as_test_concurrent),
 	{}

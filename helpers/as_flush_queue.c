@@ -19,25 +19,57 @@
 #include <linux/slab.h>
 #include <asm/tlbflush.h>
 
+#include "apply_as_compat.h"
 #include "apply_as_internal.h"
 
-/**
- * struct as_flush_range - a range of one mm waiting for a TLB flush
- * @link: entry on the queue's pending or inflight list
- * @mm: the address space, pinned with mmgrab() while the range waits
- * @start: first address of the range, page aligned
- * @end: end of the range (exclusive), page aligned
- * @gen: generation of the last range merged into this one
- * @flushed: set by the flusher once the range is flushed
+/*
+ * What waits in a queue is kept per mm, not per range: a flush covers the
+ * span of all the ranges of an mm with one call anyway, so one entry per
+ * (queue, mm) holds that span, and every lookup (a walk queueing its
+ * range, a fault asking whether its address waits) is one hash lookup,
+ * whatever the number of ranges queued.
  */
-struct as_flush_range {
-	struct list_head link;
-	struct mm_struct *mm;
+
+/* A span of one mm waiting for a flush; empty while start >= end. */
+struct as_flush_span {
 	unsigned long start;
 	unsigned long end;
 	s64 gen;
-	bool flushed;
 };
+
+/**
+ * struct as_flush_mm - what one mm has waiting in a queue
+ * @node: entry in the queue's hash of mms
+ * @pending_link: entry on the queue's pending list, while @pending is set
+ * @inflight_link: entry on the queue's inflight list, while @inflight is set
+ * @mm: the address space, pinned with mmgrab() while the entry lives
+ * @pending: span of the ranges queued since the last flush began; its
+ *	generation is the newest of them
+ * @inflight: span the flusher holding the flush lock is flushing
+ *
+ * Each of the two spans, while it is set, holds one tlb_flush_pending
+ * count of @mm.
+ */
+struct as_flush_mm {
+	struct hlist_node node;
+	struct list_head pending_link;
+	struct list_head inflight_link;
+	struct mm_struct *mm;
+	struct as_flush_span pending;
+	struct as_flush_span inflight;
+};
+
+static bool as_span_set(const struct as_flush_span *s)
+{
+	return s->start < s->end;
+}
+
+/* The generation of @s when it overlaps [start, end), else 0. */
+static s64 as_span_covers(const struct as_flush_span *s, unsigned long start,
+			  unsigned long end)
+{
+	return s->start < end && start < s->end ? s->gen : 0;
+}
 
 /**
  * as_flush_queue_init - initialize a flush queue
@@ -49,11 +81,16 @@ void as_flush_queue_init(struct as_flush_queue *queue)
 	mutex_init(&queue->flush_lock);
 	INIT_LIST_HEAD(&queue->pending);
 	INIT_LIST_HEAD(&queue->inflight);
+	hash_init(queue->mms);
 	queue->nr_pending = 0;
 	queue->gen = 0;
 	queue->flushed_gen = 0;
 	queue->ceiling = AS_FLUSH_CEILING_DEFAULT;
+	queue->batch_min_mms = AS_FLUSH_BATCH_MIN_MMS_DEFAULT;
 	memset(&queue->stats, 0, sizeof(queue->stats));
+#ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
+	memset(&queue->batch, 0, sizeof(queue->batch));
+#endif
 }
 EXPORT_SYMBOL_GPL(as_flush_queue_init);
 
@@ -67,15 +104,37 @@ void as_flush_queue_fini(struct as_flush_queue *queue)
 {
 	as_flush_all(queue);
 	WARN_ON_ONCE(READ_ONCE(queue->nr_pending));
+	WARN_ON_ONCE(!hash_empty(queue->mms));
 	mutex_destroy(&queue->flush_lock);
 }
 EXPORT_SYMBOL_GPL(as_flush_queue_fini);
 
-static void as_release_range(struct as_flush_range *r)
+static struct as_flush_mm *as_find_mm(struct as_flush_queue *queue,
+				      struct mm_struct *mm)
 {
-	dec_tlb_flush_pending(r->mm);
-	mmdrop(r->mm);
-	kfree(r);
+	struct as_flush_mm *e;
+
+	lockdep_assert_held(&queue->lock);
+	hash_for_each_possible(queue->mms, e, node, (unsigned long)mm)
+		if (e->mm == mm)
+			return e;
+	return NULL;
+}
+
+/* The tlb_flush_pending counts of @e's mm that the queue holds. */
+static unsigned int as_spans_of(const struct as_flush_mm *e)
+{
+	return e ? as_span_set(&e->pending) + as_span_set(&e->inflight) : 0;
+}
+
+/* The newest generation of a span of @e overlapping [start, end). */
+static s64 as_covering_gen(const struct as_flush_mm *e, unsigned long start,
+			   unsigned long end)
+{
+	if (!e)
+		return 0;
+	return max(as_span_covers(&e->pending, start, end),
+		   as_span_covers(&e->inflight, start, end));
 }
 
 /* Flush [start, end) of @mm without a vma: what the mmu_gather code does. */
@@ -87,126 +146,56 @@ static void as_flush_mm_range(struct mm_struct *mm, unsigned long start,
 	flush_tlb_range(&vma, start, end);
 }
 
-/* Ranges of @mm the queue holds, each with one tlb_flush_pending count. */
-static unsigned int as_ranges_of(struct as_flush_queue *queue,
-				 struct mm_struct *mm)
-{
-	struct as_flush_range *r;
-	unsigned int n = 0;
-
-	lockdep_assert_held(&queue->lock);
-	list_for_each_entry(r, &queue->pending, link)
-		n += r->mm == mm;
-	list_for_each_entry(r, &queue->inflight, link)
-		n += r->mm == mm;
-	return n;
-}
-
-/*
- * Merge [start, end) into a pending range of @mm it overlaps or touches,
- * then fold into that range any other one the merge made it reach.
- * Ranges folded away go to @freed for the caller to release.
- */
-static bool as_merge_range(struct as_flush_queue *queue, struct mm_struct *mm,
-			   unsigned long start, unsigned long end, s64 gen,
-			   struct list_head *freed)
-{
-	struct as_flush_range *r, *into = NULL, *tmp;
-
-	list_for_each_entry(r, &queue->pending, link) {
-		if (r->mm == mm && r->start <= end && start <= r->end) {
-			into = r;
-			break;
-		}
-	}
-	if (!into)
-		return false;
-
-	into->start = min(into->start, start);
-	into->end = max(into->end, end);
-	into->gen = gen;
-	list_for_each_entry_safe(r, tmp, &queue->pending, link) {
-		if (r == into || r->mm != mm || r->start > into->end ||
-		    into->start > r->end)
-			continue;
-		into->start = min(into->start, r->start);
-		into->end = max(into->end, r->end);
-		list_move(&r->link, freed);
-		queue->nr_pending--;
-	}
-	return true;
-}
-
-/* The newest generation of a queued range of @mm overlapping [start, end). */
-static s64 as_covering_gen(struct as_flush_queue *queue, struct mm_struct *mm,
-			   unsigned long start, unsigned long end)
-{
-	struct list_head *lists[] = { &queue->pending, &queue->inflight };
-	struct as_flush_range *r;
-	unsigned int i;
-	s64 gen = 0;
-
-	lockdep_assert_held(&queue->lock);
-	for (i = 0; i < ARRAY_SIZE(lists); i++)
-		list_for_each_entry(r, lists[i], link)
-			if (r->mm == mm && r->start < end && start < r->end)
-				gen = max(gen, r->gen);
-	return gen;
-}
-
 s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		   unsigned long start, unsigned long end,
 		   unsigned long wide_start, unsigned long wide_end,
 		   unsigned int own_pending, gfp_t gfp)
 {
-	struct as_flush_range *new, *r, *tmp;
-	LIST_HEAD(freed);
+	struct as_flush_mm *e, *new = NULL;
+	bool allocated = false;
 	s64 gen;
 
 	/* Nothing changed and no unflushed change of another to cover. */
 	if (start >= end && atomic_read(&mm->tlb_flush_pending) <= own_pending)
 		return 0;
 
-	new = kmalloc(sizeof(*new), gfp);
-
 	spin_lock(&queue->lock);
-	/*
-	 * Someone else changed ptes of this mm and has not flushed yet: the
-	 * ptes this walk found already protected may still be writable in
-	 * some TLB, so cover the whole walked range, as upstream does.
-	 */
-	if (atomic_read(&mm->tlb_flush_pending) >
-	    own_pending + as_ranges_of(queue, mm)) {
-		start = wide_start;
-		end = wide_end;
-	}
-	if (start >= end) {
+	for (;;) {
+		e = as_find_mm(queue, mm);
 		/*
-		 * Nothing changed, but a range of this queue that is not
-		 * flushed yet may have protected these ptes: its flush is
-		 * the one to wait for.
+		 * Someone else changed ptes of this mm and has not flushed
+		 * yet: the ptes this walk found already protected may still
+		 * be writable in some TLB, so cover the whole walked range,
+		 * as upstream does.
 		 */
-		gen = as_covering_gen(queue, mm, wide_start, wide_end);
+		if (atomic_read(&mm->tlb_flush_pending) >
+		    own_pending + as_spans_of(e)) {
+			start = wide_start;
+			end = wide_end;
+		}
+		if (start >= end) {
+			/*
+			 * Nothing changed, but a span of this queue that is
+			 * not flushed yet may have protected these ptes: its
+			 * flush is the one to wait for.
+			 */
+			gen = as_covering_gen(e, wide_start, wide_end);
+			spin_unlock(&queue->lock);
+			kfree(new);
+			return gen;
+		}
+		if (e || allocated)
+			break;
+		/* The mm's first range since its last flush: one entry. */
 		spin_unlock(&queue->lock);
-		kfree(new);
-		return gen;
+		new = kmalloc(sizeof(*new), gfp);
+		allocated = true;
+		spin_lock(&queue->lock);
 	}
+
 	gen = ++queue->gen;
 	queue->stats.queued++;
-	if (as_merge_range(queue, mm, start, end, gen, &freed)) {
-		queue->stats.merged++;
-	} else if (new) {
-		new->mm = mm;
-		new->start = start;
-		new->end = end;
-		new->gen = gen;
-		new->flushed = false;
-		mmgrab(mm);
-		inc_tlb_flush_pending(mm);
-		list_add_tail(&new->link, &queue->pending);
-		WRITE_ONCE(queue->nr_pending, queue->nr_pending + 1);
-		new = NULL;
-	} else {
+	if (!e && !new) {
 		/* No memory to queue the range: flush it right away. */
 		queue->stats.range_flushes++;
 		queue->stats.pages_flushed += (end - start) >> PAGE_SHIFT;
@@ -214,10 +203,29 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		as_flush_mm_range(mm, start, end);
 		return gen;
 	}
+	if (!e) {
+		e = new;
+		new = NULL;
+		*e = (struct as_flush_mm){ .mm = mm };
+		INIT_LIST_HEAD(&e->pending_link);
+		INIT_LIST_HEAD(&e->inflight_link);
+		mmgrab(mm);
+		hash_add(queue->mms, &e->node, (unsigned long)mm);
+		queue->stats.entries++;
+	}
+	if (as_span_set(&e->pending)) {
+		e->pending.start = min(e->pending.start, start);
+		e->pending.end = max(e->pending.end, end);
+		queue->stats.merged++;
+	} else {
+		e->pending.start = start;
+		e->pending.end = end;
+		inc_tlb_flush_pending(mm);
+		list_add_tail(&e->pending_link, &queue->pending);
+		WRITE_ONCE(queue->nr_pending, queue->nr_pending + 1);
+	}
+	e->pending.gen = gen;
 	spin_unlock(&queue->lock);
-
-	list_for_each_entry_safe(r, tmp, &freed, link)
-		as_release_range(r);
 	kfree(new);
 	return gen;
 }
@@ -229,11 +237,11 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
  * @start: first address of the range
  * @end: end of the range (exclusive)
  *
- * The range is merged with pending ranges of @mm it overlaps or touches.
- * Until it is flushed, @mm stays pinned and its tlb_flush_pending count
- * raised, so mm_tlb_flush_pending() and mm_tlb_flush_nested() are true
- * for core mm. The caller must hold @mm (a user or a count reference)
- * during the call. Might sleep.
+ * The range joins the span @queue holds for @mm: one span per mm, which a
+ * flush covers with one call. Until it is flushed, @mm stays pinned and
+ * its tlb_flush_pending count raised, so mm_tlb_flush_pending() and
+ * mm_tlb_flush_nested() are true for core mm. The caller must hold @mm (a
+ * user or a count reference) during the call. Might sleep.
  *
  * Return: the generation of the range, to pass to as_flush_to_gen(), or
  * -EINVAL for a NULL queue or mm or an empty or inverted range.
@@ -251,87 +259,151 @@ s64 as_queue_flush(struct as_flush_queue *queue, struct mm_struct *mm,
 EXPORT_SYMBOL_GPL(as_queue_flush);
 
 /*
- * Flush every range of @first's mm in @batch with one call: each call is a
- * shootdown, an IPI to every CPU running the mm. Flushing the pages
- * between the ranges too costs less than a second IPI; above the ceiling,
- * the whole mm goes, as flush_tlb_range() itself would decide.
+ * Flush one mm's span with one call: each call is a shootdown, an IPI to
+ * every CPU running the mm. Above the ceiling the whole mm goes, as
+ * flush_tlb_range() itself would decide.
  */
-static unsigned int as_flush_one_mm(struct as_flush_queue *queue,
-				    struct list_head *batch,
-				    struct as_flush_range *first,
-				    struct as_flush_stats *st)
+static void as_flush_span(struct as_flush_queue *queue, struct mm_struct *mm,
+			  const struct as_flush_span *s,
+			  struct as_flush_stats *st)
 {
-	struct mm_struct *mm = first->mm;
-	unsigned long start = first->start, end = first->end;
-	struct as_flush_range *r;
-	unsigned long pages;
+	unsigned long pages = (s->end - s->start) >> PAGE_SHIFT;
 
-	r = first;
-	list_for_each_entry_from(r, batch, link) {
-		if (r->mm != mm)
-			continue;
-		start = min(start, r->start);
-		end = max(end, r->end);
-		r->flushed = true;
-	}
-
-	/* The address space is gone: exit_mmap() has flushed all of it. */
-	if (!atomic_read(&mm->mm_users)) {
-		r = first;
-		list_for_each_entry_from(r, batch, link)
-			st->dead_mm_skips += r->mm == mm;
-		return 0;
-	}
-
-	pages = (end - start) >> PAGE_SHIFT;
 	if (pages > queue->ceiling) {
 		flush_tlb_mm(mm);
 		st->mm_flushes++;
 	} else {
-		as_flush_mm_range(mm, start, end);
+		as_flush_mm_range(mm, s->start, s->end);
 		st->range_flushes++;
 		st->pages_flushed += pages;
 	}
-	return 1;
 }
+
+#ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
+/*
+ * One shootdown for the spans of several mms, with the interface reclaim
+ * uses for the pages it unmaps. x86 sends one IPI round to the union of
+ * the mms' CPUs and flushes everything there (the mms' other CPUs catch
+ * up by their TLB generation when they switch to them); arm64 issues the
+ * TLBIs of each span now and waits for all of them with one DSB.
+ */
+static void as_batch_add(struct as_flush_queue *queue, struct mm_struct *mm,
+			 const struct as_flush_span *s)
+{
+#ifdef CONFIG_ARM64
+	struct vm_area_struct vma = TLB_FLUSH_VMA(mm, 0);
+
+	if ((s->end - s->start) >> PAGE_SHIFT > queue->ceiling)
+		flush_tlb_mm(mm);
+	else
+		__flush_tlb_range_nosync(&vma, s->start, s->end, PAGE_SIZE,
+					 true, 3);
+#else
+	as_tlbbatch_add(&queue->batch, mm, s->start);
+#endif
+}
+
+/* Whether one batch serves this flush better than a call per mm. */
+static bool as_use_batch(struct as_flush_queue *queue)
+{
+	struct as_flush_mm *e;
+	unsigned int n = 0;
+
+	if (!queue->batch_min_mms)
+		return false;
+	/* Only a shootdown to other CPUs costs an IPI round. */
+	list_for_each_entry(e, &queue->inflight, inflight_link)
+		if (atomic_read(&e->mm->mm_users) &&
+		    as_tlbbatch_should_defer(e->mm) &&
+		    ++n >= queue->batch_min_mms)
+			return true;
+	return false;
+}
+#else
+static void as_batch_add(struct as_flush_queue *queue, struct mm_struct *mm,
+			 const struct as_flush_span *s)
+{
+}
+
+static bool as_use_batch(struct as_flush_queue *queue)
+{
+	return false;
+}
+#endif
 
 /* Flush everything pending. Called with the flush lock held. */
 static int as_flush_pending(struct as_flush_queue *queue)
 {
 	struct as_flush_stats st = {};
-	struct as_flush_range *r, *tmp;
+	struct as_flush_mm *e, *tmp;
+	LIST_HEAD(freed);
 	unsigned int calls = 0;
+	bool batch;
 	s64 target;
 
 	lockdep_assert_held(&queue->flush_lock);
 
 	spin_lock(&queue->lock);
 	target = queue->gen;
-	list_splice_tail_init(&queue->pending, &queue->inflight);
+	list_for_each_entry_safe(e, tmp, &queue->pending, pending_link) {
+		e->inflight = e->pending;
+		e->pending = (struct as_flush_span){};
+		list_del_init(&e->pending_link);
+		list_add_tail(&e->inflight_link, &queue->inflight);
+	}
 	spin_unlock(&queue->lock);
 
 	/*
-	 * Only the holder of the flush lock changes the inflight list, so it
-	 * may walk it unlocked; as_wait_for_pending_flushes() only reads it.
+	 * Only the holder of the flush lock changes the inflight list and
+	 * the inflight spans, so it may read them unlocked.
 	 */
-	list_for_each_entry(r, &queue->inflight, link)
-		if (!r->flushed)
-			calls += as_flush_one_mm(queue, &queue->inflight, r, &st);
-
-	list_for_each_entry_safe(r, tmp, &queue->inflight, link) {
-		spin_lock(&queue->lock);
-		list_del(&r->link);
-		WRITE_ONCE(queue->nr_pending, queue->nr_pending - 1);
-		spin_unlock(&queue->lock);
-		as_release_range(r);
+	batch = as_use_batch(queue);
+	list_for_each_entry(e, &queue->inflight, inflight_link) {
+		/* The address space is gone: exit_mmap() flushed all of it. */
+		if (!atomic_read(&e->mm->mm_users)) {
+			st.dead_mm_skips++;
+			continue;
+		}
+		if (batch) {
+			as_batch_add(queue, e->mm, &e->inflight);
+			st.batched_mms++;
+		} else {
+			as_flush_span(queue, e->mm, &e->inflight, &st);
+			calls++;
+		}
 	}
+#ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
+	if (batch) {
+		arch_tlbbatch_flush(&queue->batch);
+		st.batch_flushes++;
+		calls++;
+	}
+#endif
 
 	spin_lock(&queue->lock);
+	list_for_each_entry_safe(e, tmp, &queue->inflight, inflight_link) {
+		list_del_init(&e->inflight_link);
+		e->inflight = (struct as_flush_span){};
+		dec_tlb_flush_pending(e->mm);
+		WRITE_ONCE(queue->nr_pending, queue->nr_pending - 1);
+		/* Queued again while it was flushed: the entry stays. */
+		if (as_span_set(&e->pending))
+			continue;
+		hash_del(&e->node);
+		list_add(&e->inflight_link, &freed);
+	}
 	queue->stats.range_flushes += st.range_flushes;
 	queue->stats.mm_flushes += st.mm_flushes;
+	queue->stats.batch_flushes += st.batch_flushes;
+	queue->stats.batched_mms += st.batched_mms;
 	queue->stats.pages_flushed += st.pages_flushed;
 	queue->stats.dead_mm_skips += st.dead_mm_skips;
 	spin_unlock(&queue->lock);
+
+	list_for_each_entry_safe(e, tmp, &freed, inflight_link) {
+		mmdrop(e->mm);
+		kfree(e);
+	}
 
 	/* Pairs with the acquire in as_flush_to_gen(). */
 	smp_store_release(&queue->flushed_gen, target);
@@ -343,10 +415,12 @@ static int as_flush_pending(struct as_flush_queue *queue)
  * @queue: the flush queue
  * @gen: a generation returned by as_queue_flush() or a walk
  *
- * Flushes everything pending in @queue with one call per mm: a range
+ * Flushes everything pending in @queue: with one call per mm (a range
  * flush over the span of the mm's pending pages, or a whole-mm flush when
- * that span is above the queue's ceiling. Returns at once when another caller has
- * already flushed @gen; waits for a flush of @gen that is in progress.
+ * that span is above the queue's ceiling), or, when at least the queue's
+ * batch_min_mms of those mms run on other CPUs, with one shootdown for
+ * all of them. Returns at once when another caller has already flushed
+ * @gen; waits for a flush of @gen that is in progress.
  * Might sleep.
  *
  * Return: the number of TLB flushes this call issued, or -EINVAL when
@@ -394,8 +468,8 @@ EXPORT_SYMBOL_GPL(as_flush_all);
  * @mm: the faulting address space
  * @address: the faulting address
  *
- * For a driver's fault and mkwrite handlers: when @address lies in a range
- * @queue has not flushed yet, flush before returning (at most one flush,
+ * For a driver's fault and mkwrite handlers: when @address lies in the
+ * span @queue holds for @mm and has not flushed yet, flush before returning (at most one flush,
  * or a wait for the one in progress). When nothing of @mm is pending the
  * check takes no lock. Might sleep.
  *
@@ -418,7 +492,7 @@ int as_wait_for_pending_flushes(struct as_flush_queue *queue,
 		return 0;
 
 	spin_lock(&queue->lock);
-	gen = as_covering_gen(queue, mm, address, address + 1);
+	gen = as_covering_gen(as_find_mm(queue, mm), address, address + 1);
 	spin_unlock(&queue->lock);
 
 	return gen ? as_flush_to_gen(queue, gen) : 0;
@@ -436,5 +510,6 @@ void as_flush_queue_stats(struct as_flush_queue *queue,
 	spin_lock(&queue->lock);
 	*stats = queue->stats;
 	spin_unlock(&queue->lock);
+	stats->entry_size = sizeof(struct as_flush_mm);
 }
 EXPORT_SYMBOL_GPL(as_flush_queue_stats);

@@ -6,6 +6,7 @@
 #ifndef _LINUX_APPLY_AS_H
 #define _LINUX_APPLY_AS_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
@@ -18,36 +19,56 @@ struct vm_fault;
 
 /* Above a span of this many pages pending in one mm, flush the whole mm. */
 #define AS_FLUSH_CEILING_DEFAULT	33
+/*
+ * From this many mms that need a shootdown, one cross-mm batch replaces
+ * the flush per mm: one IPI round instead of one per mm.
+ */
+#define AS_FLUSH_BATCH_MIN_MMS_DEFAULT	2
+/* The queue hashes its entries, one per mm, into 2^this buckets. */
+#define AS_FLUSH_HASH_BITS		6
 
 /**
  * struct as_flush_stats - what a flush queue has done so far
  * @queued: ranges handed to as_queue_flush()
- * @merged: of those, ranges merged into a range already pending
+ * @merged: of those, ranges merged into the span pending for their mm
  * @range_flushes: flush_tlb_range() calls issued
  * @mm_flushes: whole-mm flushes issued (pending span above the ceiling)
+ * @batch_flushes: cross-mm batched flushes issued (arch_tlbbatch_flush())
+ * @batched_mms: mms those batches covered
  * @pages_flushed: pages covered by the range flushes
- * @dead_mm_skips: ranges dropped because their address space was gone
+ * @dead_mm_skips: spans dropped because their address space was gone
+ * @entries: per-mm entries allocated, one per mm and flush at most
+ * @entry_size: bytes of one entry, what a queued range costs at most
  */
 struct as_flush_stats {
 	u64 queued;
 	u64 merged;
 	u64 range_flushes;
 	u64 mm_flushes;
+	u64 batch_flushes;
+	u64 batched_mms;
 	u64 pages_flushed;
 	u64 dead_mm_skips;
+	u64 entries;
+	u64 entry_size;
 };
 
 /**
  * struct as_flush_queue - TLB flushes that several walks share
- * @lock: protects @pending, @inflight, @nr_pending, @gen and @stats
+ * @lock: protects @pending, @mms, @nr_pending, @gen and @stats, and the
+ *	entries' pending spans
  * @flush_lock: serializes flushers; held while a batch is flushed
- * @pending: ranges waiting for a flush, struct as_flush_range
- * @inflight: ranges the flusher holding @flush_lock is flushing
- * @nr_pending: entries on @pending and @inflight, read locklessly
+ * @pending: mms with ranges waiting for a flush (one entry per mm)
+ * @inflight: mms the flusher holding @flush_lock is flushing
+ * @mms: every entry of the queue, hashed by mm
+ * @nr_pending: spans on @pending and @inflight, read locklessly
  * @gen: generation handed out by the last as_queue_flush()
  * @flushed_gen: every range queued at or before this generation is flushed
  * @ceiling: pages; a larger span pending in one mm flushes its whole TLB
+ * @batch_min_mms: from this many mms that need a shootdown, flush them
+ *	with one cross-mm batch; 0 never batches
  * @stats: counters, see as_flush_queue_stats()
+ * @batch: the cross-mm batch, used under @flush_lock
  *
  * The caller owns the queue (for example one per DRM device) and must
  * flush it before freeing it: as_flush_queue_fini().
@@ -59,11 +80,16 @@ struct as_flush_queue {
 	struct mutex flush_lock;
 	struct list_head pending;
 	struct list_head inflight;
+	DECLARE_HASHTABLE(mms, AS_FLUSH_HASH_BITS);
 	unsigned int nr_pending;
 	s64 gen;
 	s64 flushed_gen;
 	unsigned long ceiling;
+	unsigned int batch_min_mms;
 	struct as_flush_stats stats;
+#ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
+	struct arch_tlbflush_unmap_batch batch;
+#endif
 };
 
 void as_flush_queue_init(struct as_flush_queue *queue);

@@ -47,7 +47,8 @@ void vcoh_stats_read_device(struct vcoh_device *vdev, struct vcoh_stats *out)
 	/* The queue sees every flush, pfn_mkwrite's too: its counts win. */
 	as_flush_queue_stats(&vdev->flush_queue, &flush);
 	out->tlb_flushes_queued = flush.queued;
-	out->tlb_flushes_issued = flush.range_flushes + flush.mm_flushes;
+	out->tlb_flushes_issued = flush.range_flushes + flush.mm_flushes +
+				  flush.batch_flushes;
 }
 
 static void vcoh_stats_to_user(struct drm_vcoh_stats *args,
