@@ -164,14 +164,21 @@ static int as_check_contract(struct apply_as_ctx *ctx,
 /*
  * Returns false if the pte table changed under us and must be looked up
  * again. What the loop finds is kept in locals and stored into @w once
- * per table: the loop then touches little memory besides the ptes.
+ * per table: the loop then touches little memory besides the ptes. The
+ * kind of walk is a constant in each of as_walk_ptes()'s calls, so each
+ * kind gets a loop of its own, where a pte with nothing to do costs a
+ * load and a test or two.
  */
-static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
-			 pmd_t *pmd, unsigned long addr, unsigned long end)
+static __always_inline bool
+as_walk_ptes_kind(struct as_walk *w, struct vm_area_struct *vma, pmd_t *pmd,
+		  unsigned long addr, unsigned long end, const bool clean,
+		  const bool wrprotect, const bool count)
 {
 	unsigned long first = end, last = addr, changed = 0;
 	pgoff_t bit = 0, bit_first = ULONG_MAX, bit_end = 0;
-	bool wrprotect = w->wrprotect || w->secondary;
+	/* In locals: the bitmap stores could alias @w for the compiler. */
+	bool secondary = w->secondary;
+	unsigned long *bitmap = w->bitmap;
 	pte_t *start_pte, *pte;
 	/* the pte table's lock */
 	spinlock_t *ptl;
@@ -180,7 +187,7 @@ static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
 	if (as_pte_map_failed(start_pte))
 		return false;
 
-	if (w->clean)
+	if (clean)
 		bit = linear_page_index(vma, addr) - w->bitmap_pgoff;
 	for (pte = start_pte; addr < end; pte++, addr += PAGE_SIZE, bit++) {
 		pte_t ptent = ptep_get(pte);
@@ -189,17 +196,17 @@ static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
 
 		if (!pte_present(ptent))
 			continue;
-		if (w->count) {
+		if (count) {
 			changed++;
 			continue;
 		}
-		if (!((w->clean && pte_dirty(ptent)) ||
+		if (!((clean && pte_dirty(ptent)) ||
 		      (wrprotect && pte_write(ptent))))
 			continue;
 
 		old = ptep_modify_prot_start(vma, addr, pte);
 		new = old;
-		if (w->clean)
+		if (clean)
 			new = pte_mkclean(new);
 		if (wrprotect)
 			new = pte_wrprotect(new);
@@ -209,9 +216,9 @@ static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
 		first = min(first, addr);
 		last = addr + PAGE_SIZE;
 		/* A secondary MMU may write through a writable pte, leaving it clean. */
-		written = pte_dirty(old) || (w->secondary && pte_write(old));
-		if (w->clean && written) {
-			__set_bit(bit, w->bitmap);
+		written = pte_dirty(old) || (secondary && pte_write(old));
+		if (clean && written) {
+			__set_bit(bit, bitmap);
 			bit_first = min(bit_first, bit);
 			bit_end = bit + 1;
 		}
@@ -219,7 +226,7 @@ static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
 	pte_unmap_unlock(start_pte, ptl);
 
 	w->total += changed;
-	if (changed && !w->count) {
+	if (changed && !count) {
 		w->tstart = min(w->tstart, first);
 		w->tend = max(w->tend, last);
 	}
@@ -228,6 +235,23 @@ static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
 		w->end = max(w->end, bit_end);
 	}
 	return true;
+}
+
+static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
+			 pmd_t *pmd, unsigned long addr, unsigned long end)
+{
+	bool wrprotect = w->wrprotect || w->secondary;
+
+	if (w->count)
+		return as_walk_ptes_kind(w, vma, pmd, addr, end, false, false,
+					 true);
+	if (w->clean && wrprotect)
+		return as_walk_ptes_kind(w, vma, pmd, addr, end, true, true,
+					 false);
+	if (w->clean)
+		return as_walk_ptes_kind(w, vma, pmd, addr, end, true, false,
+					 false);
+	return as_walk_ptes_kind(w, vma, pmd, addr, end, false, true, false);
 }
 
 /*
