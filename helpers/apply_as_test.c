@@ -118,10 +118,38 @@ static void as_test_entries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
 	KUNIT_EXPECT_TRUE(test, hash_empty(env->queue.mms));
 
-	/* The entry goes with its flush; the next range makes a new one. */
+	/* The flush keeps the entry for reuse; the next range takes it. */
+	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, 1);
 	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
 	st = as_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.entries, 2);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, 0);
+}
+
+/* A flush of many mms keeps AS_FLUSH_SPARE entries and frees the rest. */
+static void as_test_spare_limit(struct kunit *test)
+{
+	struct as_test_env *env = test->priv;
+	struct mm_struct *mms[AS_FLUSH_SPARE + 4];
+	struct as_flush_stats st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mms); i++) {
+		mms[i] = mm_alloc();
+		KUNIT_ASSERT_NOT_NULL(test, mms[i]);
+		as_queue_flush(&env->queue, mms[i], PG(0), PG(1));
+	}
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, ARRAY_SIZE(mms));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, ARRAY_SIZE(mms));
+	as_flush_all(&env->queue);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, AS_FLUSH_SPARE);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, AS_FLUSH_SPARE);
+	for (i = 0; i < ARRAY_SIZE(mms); i++) {
+		KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mms[i]));
+		mmput(mms[i]);
+	}
 }
 
 static void as_test_ceiling(struct kunit *test)
@@ -371,7 +399,8 @@ static void as_test_cross_mm_batch(struct kunit *test)
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
 	KUNIT_EXPECT_EQ(test, st.batched_mms, batches ? 2 : 0);
-	KUNIT_EXPECT_EQ(test, st.entries, 4);
+	/* The second flush reused the first one's entries. */
+	KUNIT_EXPECT_EQ(test, st.entries, 2);
 	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mm2));
 
 	/* One mm alone is flushed by range, batch or not. */
@@ -486,6 +515,7 @@ static struct kunit_case as_queue_cases[] = {
 	KUNIT_CASE(as_test_merge),
 	KUNIT_CASE(as_test_separate_ranges),
 	KUNIT_CASE(as_test_entries),
+	KUNIT_CASE(as_test_spare_limit),
 	KUNIT_CASE(as_test_ceiling),
 	KUNIT_CASE(as_test_generations),
 	KUNIT_CASE(as_test_pending_count),

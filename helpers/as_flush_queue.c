@@ -46,6 +46,7 @@ struct as_flush_span {
  * @pending: span of the ranges queued since the last flush began; its
  *	generation is the newest of them
  * @inflight: span the flusher holding the flush lock is flushing
+ * @next_spare: next entry on the queue's spare list, while unused
  *
  * Each of the two spans, while it is set, holds one tlb_flush_pending
  * count of @mm.
@@ -57,7 +58,28 @@ struct as_flush_mm {
 	struct mm_struct *mm;
 	struct as_flush_span pending;
 	struct as_flush_span inflight;
+	struct as_flush_mm *next_spare;
 };
+
+/*
+ * Entries a flush let go of are kept for the next cycle's mms, up to
+ * AS_FLUSH_SPARE of them: a submit then allocates nothing.
+ */
+static void as_put_spare(struct as_flush_queue *queue, struct as_flush_mm *e)
+{
+	lockdep_assert_held(&queue->lock);
+	if (!e)
+		return;
+	if (queue->nr_spare >= AS_FLUSH_SPARE) {
+		/* kfree() takes no sleeping lock: fine under a spinlock. */
+		kfree(e);
+		queue->stats.entries--;
+		return;
+	}
+	e->next_spare = queue->spare;
+	queue->spare = e;
+	queue->nr_spare++;
+}
 
 static bool as_span_set(const struct as_flush_span *s)
 {
@@ -82,6 +104,8 @@ void as_flush_queue_init(struct as_flush_queue *queue)
 	INIT_LIST_HEAD(&queue->pending);
 	INIT_LIST_HEAD(&queue->inflight);
 	hash_init(queue->mms);
+	queue->spare = NULL;
+	queue->nr_spare = 0;
 	queue->nr_pending = 0;
 	queue->gen = 0;
 	queue->flushed_gen = 0;
@@ -102,9 +126,15 @@ EXPORT_SYMBOL_GPL(as_flush_queue_init);
  */
 void as_flush_queue_fini(struct as_flush_queue *queue)
 {
+	struct as_flush_mm *e;
+
 	as_flush_all(queue);
 	WARN_ON_ONCE(READ_ONCE(queue->nr_pending));
 	WARN_ON_ONCE(!hash_empty(queue->mms));
+	while ((e = queue->spare)) {
+		queue->spare = e->next_spare;
+		kfree(e);
+	}
 	mutex_destroy(&queue->flush_lock);
 }
 EXPORT_SYMBOL_GPL(as_flush_queue_fini);
@@ -180,17 +210,25 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 			 * flush is the one to wait for.
 			 */
 			gen = as_covering_gen(e, wide_start, wide_end);
+			as_put_spare(queue, new);
 			spin_unlock(&queue->lock);
-			kfree(new);
 			return gen;
 		}
-		if (e || allocated)
+		if (e || new || allocated)
 			break;
 		/* The mm's first range since its last flush: one entry. */
+		new = queue->spare;
+		if (new) {
+			queue->spare = new->next_spare;
+			queue->nr_spare--;
+			continue;
+		}
 		spin_unlock(&queue->lock);
 		new = kmalloc(sizeof(*new), gfp);
 		allocated = true;
 		spin_lock(&queue->lock);
+		if (new)
+			queue->stats.entries++;
 	}
 
 	gen = ++queue->gen;
@@ -211,7 +249,6 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		INIT_LIST_HEAD(&e->inflight_link);
 		mmgrab(mm);
 		hash_add(queue->mms, &e->node, (unsigned long)mm);
-		queue->stats.entries++;
 	}
 	if (as_span_set(&e->pending)) {
 		e->pending.start = min(e->pending.start, start);
@@ -225,8 +262,8 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		WRITE_ONCE(queue->nr_pending, queue->nr_pending + 1);
 	}
 	e->pending.gen = gen;
+	as_put_spare(queue, new);
 	spin_unlock(&queue->lock);
-	kfree(new);
 	return gen;
 }
 
@@ -402,7 +439,9 @@ static int as_flush_pending(struct as_flush_queue *queue)
 
 	list_for_each_entry_safe(e, tmp, &freed, inflight_link) {
 		mmdrop(e->mm);
-		kfree(e);
+		spin_lock(&queue->lock);
+		as_put_spare(queue, e);
+		spin_unlock(&queue->lock);
 	}
 
 	/* Pairs with the acquire in as_flush_to_gen(). */

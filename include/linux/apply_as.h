@@ -26,6 +26,10 @@ struct vm_fault;
 #define AS_FLUSH_BATCH_MIN_MMS_DEFAULT	2
 /* The queue hashes its entries, one per mm, into 2^this buckets. */
 #define AS_FLUSH_HASH_BITS		6
+/* Entries a queue keeps for reuse once their flush is done. */
+#define AS_FLUSH_SPARE			16
+
+struct as_flush_mm;
 
 /**
  * struct as_flush_stats - what a flush queue has done so far
@@ -37,8 +41,9 @@ struct vm_fault;
  * @batched_mms: mms those batches covered
  * @pages_flushed: pages covered by the range flushes
  * @dead_mm_skips: spans dropped because their address space was gone
- * @entries: per-mm entries allocated, one per mm and flush at most
- * @entry_size: bytes of one entry, what a queued range costs at most
+ * @entries: per-mm entries allocated now (in use or spare): the queue's
+ *	memory is @entries times @entry_size, whatever the ranges queued
+ * @entry_size: bytes of one entry
  */
 struct as_flush_stats {
 	u64 queued;
@@ -55,12 +60,14 @@ struct as_flush_stats {
 
 /**
  * struct as_flush_queue - TLB flushes that several walks share
- * @lock: protects @pending, @mms, @nr_pending, @gen and @stats, and the
- *	entries' pending spans
+ * @lock: protects @pending, @mms, @spare, @nr_pending, @gen and @stats,
+ *	and the entries' pending spans
  * @flush_lock: serializes flushers; held while a batch is flushed
  * @pending: mms with ranges waiting for a flush (one entry per mm)
  * @inflight: mms the flusher holding @flush_lock is flushing
  * @mms: every entry of the queue, hashed by mm
+ * @spare: entries kept for reuse, at most %AS_FLUSH_SPARE
+ * @nr_spare: entries on @spare
  * @nr_pending: spans on @pending and @inflight, read locklessly
  * @gen: generation handed out by the last as_queue_flush()
  * @flushed_gen: every range queued at or before this generation is flushed
@@ -81,6 +88,8 @@ struct as_flush_queue {
 	struct list_head pending;
 	struct list_head inflight;
 	DECLARE_HASHTABLE(mms, AS_FLUSH_HASH_BITS);
+	struct as_flush_mm *spare;
+	unsigned int nr_spare;
 	unsigned int nr_pending;
 	s64 gen;
 	s64 flushed_gen;
