@@ -152,6 +152,26 @@ static void as_test_spare_limit(struct kunit *test)
 	}
 }
 
+/*
+ * The calls a flush of @ranges ranges of an mm that no CPU runs takes,
+ * their span above the ceiling: one per range where other CPUs are
+ * reached by IPIs only when they run the mm, else one for the whole mm.
+ */
+static int as_test_local_calls(int ranges)
+{
+	return IS_ENABLED(CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) &&
+	       !IS_ENABLED(CONFIG_ARM64) ? ranges : 1;
+}
+
+/* Make @mm look run by every online CPU: a flush of it is a shootdown. */
+static void as_test_run_everywhere(struct mm_struct *mm, bool on)
+{
+	if (on)
+		cpumask_or(mm_cpumask(mm), mm_cpumask(mm), cpu_online_mask);
+	else
+		cpumask_clear(mm_cpumask(mm));
+}
+
 static void as_test_ceiling(struct kunit *test)
 {
 	struct as_test_env *env = test->priv;
@@ -167,7 +187,11 @@ static void as_test_ceiling(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
 
-	/* Two pages, but five between them: above a ceiling of four. */
+	/*
+	 * Two pages, but five between them: above a ceiling of four. Other
+	 * CPUs run the mm, so one call for all: the whole mm.
+	 */
+	as_test_run_everywhere(env->mm, true);
 	env->queue.ceiling = 4;
 	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
 	as_queue_flush(&env->queue, env->mm, PG(4), PG(5));
@@ -175,6 +199,7 @@ static void as_test_ceiling(struct kunit *test)
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+	as_test_run_everywhere(env->mm, false);
 
 	/* At the ceiling, one range flush still covers them. */
 	env->queue.ceiling = 5;
@@ -185,6 +210,37 @@ static void as_test_ceiling(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
 	KUNIT_EXPECT_EQ(test, st.pages_flushed, 5);
+}
+
+/*
+ * When no other CPU runs the mm, a span above the ceiling whose ranges
+ * are not goes range by range: no IPI is saved by one call, and the rest
+ * of the TLB stays. (arm64 invalidates by broadcast: always one call.)
+ */
+static void as_test_local_ranges(struct kunit *test)
+{
+	struct as_test_env *env = test->priv;
+	struct as_flush_stats st;
+	unsigned int i;
+
+	if (as_test_local_calls(2) == 1)
+		kunit_skip(test, "every flush reaches all CPUs here");
+	env->queue.ceiling = 4;
+	as_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	as_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	as_queue_flush(&env->queue, env->mm, PG(5), PG(6));
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 2);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 3);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 0);
+
+	/* More ranges than the entry keeps: the whole mm after all. */
+	for (i = 0; i < 9; i++)
+		as_queue_flush(&env->queue, env->mm, PG(3 * i), PG(3 * i + 1));
+	KUNIT_EXPECT_EQ(test, as_flush_all(&env->queue), 1);
+	st = as_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
 }
 
 static void as_test_generations(struct kunit *test)
@@ -305,7 +361,9 @@ static void as_test_covered_walk(struct kunit *test)
 	/* Nothing new was queued, so nothing new is flushed. */
 	KUNIT_EXPECT_EQ(test, env->queue.gen, g2);
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
-	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1), 1);
+	/* No CPU runs the test's mm: its two ranges go one by one. */
+	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g1),
+			as_test_local_calls(2));
 	KUNIT_EXPECT_EQ(test, as_flush_to_gen(&env->queue, g2), 0);
 }
 
@@ -352,15 +410,6 @@ static void as_test_dead_mm(struct kunit *test)
 	st = as_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.dead_mm_skips, 1);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
-}
-
-/* Make @mm look run by every online CPU: a flush of it is a shootdown. */
-static void as_test_run_everywhere(struct mm_struct *mm, bool on)
-{
-	if (on)
-		cpumask_or(mm_cpumask(mm), mm_cpumask(mm), cpu_online_mask);
-	else
-		cpumask_clear(mm_cpumask(mm));
 }
 
 /*
@@ -517,6 +566,7 @@ static struct kunit_case as_queue_cases[] = {
 	KUNIT_CASE(as_test_entries),
 	KUNIT_CASE(as_test_spare_limit),
 	KUNIT_CASE(as_test_ceiling),
+	KUNIT_CASE(as_test_local_ranges),
 	KUNIT_CASE(as_test_generations),
 	KUNIT_CASE(as_test_pending_count),
 	KUNIT_CASE(as_test_unchanged_walk),

@@ -30,12 +30,69 @@
  * whatever the number of ranges queued.
  */
 
-/* A span of one mm waiting for a flush; empty while start >= end. */
+/* Ranges a span keeps besides its bounds, for a precise local flush. */
+#define AS_SPAN_RANGES	8
+
+/*
+ * A span of one mm waiting for a flush; empty while start >= end. Up to
+ * AS_SPAN_RANGES of the ranges in it are kept too (@nr of them, until
+ * @overflow): when only this CPU runs the mm, flushing just those costs
+ * less than flushing all of it, which a span above the ceiling would.
+ */
 struct as_flush_span {
 	unsigned long start;
 	unsigned long end;
 	s64 gen;
+	unsigned int nr;
+	bool overflow;
+	struct {
+		unsigned long start;
+		unsigned long end;
+	} ranges[AS_SPAN_RANGES];
 };
+
+static void as_span_add(struct as_flush_span *s, unsigned long start,
+			unsigned long end)
+{
+	unsigned int i;
+
+	if (s->start >= s->end) {
+		s->start = start;
+		s->end = end;
+	} else {
+		s->start = min(s->start, start);
+		s->end = max(s->end, end);
+	}
+	if (s->overflow)
+		return;
+	for (i = 0; i < s->nr; i++) {
+		if (s->ranges[i].start <= end && start <= s->ranges[i].end) {
+			s->ranges[i].start = min(s->ranges[i].start, start);
+			s->ranges[i].end = max(s->ranges[i].end, end);
+			return;
+		}
+	}
+	if (s->nr == AS_SPAN_RANGES) {
+		s->overflow = true;
+		return;
+	}
+	s->ranges[s->nr].start = start;
+	s->ranges[s->nr].end = end;
+	s->nr++;
+}
+
+/* Pages in the span's kept ranges (an overlap counts twice), or ULONG_MAX. */
+static unsigned long as_span_range_pages(const struct as_flush_span *s)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	if (s->overflow)
+		return ULONG_MAX;
+	for (i = 0; i < s->nr; i++)
+		pages += (s->ranges[i].end - s->ranges[i].start) >> PAGE_SHIFT;
+	return pages;
+}
 
 /**
  * struct as_flush_mm - what one mm has waiting in a queue
@@ -251,16 +308,13 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		hash_add(queue->mms, &e->node, (unsigned long)mm);
 	}
 	if (as_span_set(&e->pending)) {
-		e->pending.start = min(e->pending.start, start);
-		e->pending.end = max(e->pending.end, end);
 		queue->stats.merged++;
 	} else {
-		e->pending.start = start;
-		e->pending.end = end;
 		inc_tlb_flush_pending(mm);
 		list_add_tail(&e->pending_link, &queue->pending);
 		WRITE_ONCE(queue->nr_pending, queue->nr_pending + 1);
 	}
+	as_span_add(&e->pending, start, end);
 	e->pending.gen = gen;
 	as_put_spare(queue, new);
 	spin_unlock(&queue->lock);
@@ -295,25 +349,53 @@ s64 as_queue_flush(struct as_flush_queue *queue, struct mm_struct *mm,
 }
 EXPORT_SYMBOL_GPL(as_queue_flush);
 
+#ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
+/* Whether a flush of @mm must reach other CPUs (always, on arm64). */
+static bool as_flush_is_remote(struct mm_struct *mm)
+{
+	return as_tlbbatch_should_defer(mm);
+}
+#else
+static bool as_flush_is_remote(struct mm_struct *mm)
+{
+	return true;
+}
+#endif
+
 /*
- * Flush one mm's span with one call: each call is a shootdown, an IPI to
- * every CPU running the mm. Above the ceiling the whole mm goes, as
- * flush_tlb_range() itself would decide.
+ * Flush one mm's span: each call is a shootdown, an IPI to every CPU
+ * running the mm, so one call covers the whole span; above the ceiling
+ * the whole mm goes, as flush_tlb_range() itself would decide. But when
+ * no other CPU runs the mm there is no IPI to save: then a span above
+ * the ceiling whose kept ranges are not is flushed range by range, which
+ * keeps the rest of this CPU's TLB. Returns the calls made.
  */
-static void as_flush_span(struct as_flush_queue *queue, struct mm_struct *mm,
-			  const struct as_flush_span *s,
-			  struct as_flush_stats *st)
+static unsigned int as_flush_span(struct as_flush_queue *queue,
+				  struct mm_struct *mm,
+				  const struct as_flush_span *s,
+				  struct as_flush_stats *st)
 {
 	unsigned long pages = (s->end - s->start) >> PAGE_SHIFT;
+	unsigned int i;
 
-	if (pages > queue->ceiling) {
-		flush_tlb_mm(mm);
-		st->mm_flushes++;
-	} else {
+	if (pages <= queue->ceiling) {
 		as_flush_mm_range(mm, s->start, s->end);
 		st->range_flushes++;
 		st->pages_flushed += pages;
+		return 1;
 	}
+	if (as_span_range_pages(s) > queue->ceiling || as_flush_is_remote(mm)) {
+		flush_tlb_mm(mm);
+		st->mm_flushes++;
+		return 1;
+	}
+	for (i = 0; i < s->nr; i++) {
+		as_flush_mm_range(mm, s->ranges[i].start, s->ranges[i].end);
+		st->range_flushes++;
+		st->pages_flushed += (s->ranges[i].end - s->ranges[i].start) >>
+				     PAGE_SHIFT;
+	}
+	return s->nr;
 }
 
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
@@ -351,7 +433,7 @@ static bool as_use_batch(struct as_flush_queue *queue)
 	/* Only a shootdown to other CPUs costs an IPI round. */
 	list_for_each_entry(e, &queue->inflight, inflight_link)
 		if (atomic_read(&e->mm->mm_users) &&
-		    as_tlbbatch_should_defer(e->mm) &&
+		    as_flush_is_remote(e->mm) &&
 		    ++n >= queue->batch_min_mms)
 			return true;
 	return false;
@@ -405,8 +487,8 @@ static int as_flush_pending(struct as_flush_queue *queue)
 			as_batch_add(queue, e->mm, &e->inflight);
 			st.batched_mms++;
 		} else {
-			as_flush_span(queue, e->mm, &e->inflight, &st);
-			calls++;
+			calls += as_flush_span(queue, e->mm, &e->inflight,
+					       &st);
 		}
 	}
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
