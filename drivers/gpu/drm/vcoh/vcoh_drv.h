@@ -170,6 +170,7 @@ void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end);
 /**
  * struct vcoh_sync - objects to make coherent in one call
  * @objs: the objects, referenced
+ * @seen: the objects looked up so far, hashed: finds a repeated one
  * @reports: NULL, or per object a bitmap that receives the pages copied
  * @count: number of entries in @objs (and @reports)
  * @pages_scanned: out: pages the scans covered
@@ -179,6 +180,7 @@ void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end);
  */
 struct vcoh_sync {
 	struct drm_gem_object **objs;
+	struct drm_gem_object **seen;
 	unsigned long **reports;
 	u32 count;
 	u64 pages_scanned;

@@ -8,6 +8,8 @@
 
 #include <linux/bitmap.h>
 #include <linux/dma-resv.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -18,19 +20,37 @@
 
 #include "vcoh_drv.h"
 
-/* Look up entry @i of sync->objs; a handle may not repeat. */
+/*
+ * Whether @obj is in the call already; adds it if not. The objects seen
+ * are kept in an open-addressed table of at least twice the call's
+ * count, so a call of n objects checks them in O(n), not O(n^2).
+ */
+static int vcoh_sync_seen(struct vcoh_sync *sync, struct drm_gem_object *obj)
+{
+	unsigned int bits = ilog2(roundup_pow_of_two(2 * sync->count));
+	unsigned long i, mask = (1UL << bits) - 1;
+
+	if (!sync->seen) {
+		sync->seen = kvcalloc(mask + 1, sizeof(*sync->seen),
+				      GFP_KERNEL);
+		if (!sync->seen)
+			return -ENOMEM;
+	}
+	for (i = hash_ptr(obj, bits); sync->seen[i]; i = (i + 1) & mask)
+		if (sync->seen[i] == obj)
+			return -EINVAL;
+	sync->seen[i] = obj;
+	return 0;
+}
+
+/* Look up entry @i of sync->objs; an object may not repeat. */
 static int vcoh_sync_lookup(struct drm_file *file, struct vcoh_sync *sync,
 			    u32 i, u32 handle)
 {
-	u32 j;
-
 	sync->objs[i] = drm_gem_object_lookup(file, handle);
 	if (!sync->objs[i])
 		return -ENOENT;
-	for (j = 0; j < i; j++)
-		if (sync->objs[j] == sync->objs[i])
-			return -EINVAL;
-	return 0;
+	return vcoh_sync_seen(sync, sync->objs[i]);
 }
 
 static void vcoh_sync_put(struct vcoh_sync *sync)
@@ -41,6 +61,7 @@ static void vcoh_sync_put(struct vcoh_sync *sync)
 		if (sync->objs[i])
 			drm_gem_object_put(sync->objs[i]);
 	kvfree(sync->objs);
+	kvfree(sync->seen);
 }
 
 int vcoh_submit_ioctl(struct drm_device *dev, void *data,
