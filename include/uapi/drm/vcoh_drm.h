@@ -64,7 +64,7 @@ extern "C" {
 #define VCOH_DIRTY_MAX_BOS		1024
 
 /* Most buffer objects one DRM_IOCTL_VCOH_SUBMIT call takes. */
-#define VCOH_SUBMIT_MAX_BOS		1024
+#define VCOH_SUBMIT_MAX_BOS		4096
 
 /* Most bytes of user data one DRM_IOCTL_VCOH_DEVICE_WRITE call takes. */
 #define VCOH_DEVICE_WRITE_MAX_DATA	(16ULL << 20)
