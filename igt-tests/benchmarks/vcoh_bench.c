@@ -13,6 +13,9 @@
  * fault: a writer on one CPU racing submits on the other.
  * e2e: coherent uploads of three write patterns in every tracking mode:
  *   throughput and write amplification.
+ * scale: cost per object of one submit of 1 to 4096 objects.
+ * procs: flushes and IPIs per submit of one object mapped by 1 to 64
+ *   processes, flushing mm by mm or batched across them.
  *
  * Writes results.tsv, report.md, the plots' data and plots.gp to the
  * output directory and prints the report's tables. --smoke runs every
@@ -33,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -53,6 +57,16 @@ static const struct bench_config full_cfg = {
 	.batch_warmup = 2,
 	.batch_blocks = 5,
 	.batch_cycles = 10,
+	.scale_bos = { 1, 16, 64, 256, 1024, 4096 },
+	.nr_scale = 6,
+	.scale_kib = 16,
+	.scale_samples = 3,
+	.scale_cycles = 2,
+	.procs = { 1, 4, 16, 64 },
+	.nr_procs = 4,
+	.procs_kib = 16,
+	.procs_samples = 3,
+	.procs_cycles = 4,
 	.fault_kib = 1 << 10,
 	.fault_ms = 2000,
 	.fault_runs = 3,
@@ -73,6 +87,16 @@ static const struct bench_config smoke_cfg = {
 	.batch_warmup = 1,
 	.batch_blocks = 2,
 	.batch_cycles = 2,
+	.scale_bos = { 1, 64 },
+	.nr_scale = 2,
+	.scale_kib = 16,
+	.scale_samples = 1,
+	.scale_cycles = 1,
+	.procs = { 1, 4 },
+	.nr_procs = 2,
+	.procs_kib = 16,
+	.procs_samples = 1,
+	.procs_cycles = 2,
 	.fault_kib = 1 << 10,
 	.fault_ms = 300,
 	.fault_runs = 1,
@@ -1137,6 +1161,268 @@ static void scenario_batch(void)
 						    cfg->batch_bos[i], one);
 }
 
+/*
+ * scale: one process submits N small objects at once, nothing else runs,
+ * so the submit's cost is all the process's own: its cost per object
+ * must not grow with N. Sampled in blocks of cycles, like batch.
+ */
+static void scale_combo(const struct combo *c, unsigned int nbos, bool one)
+{
+	unsigned int samples = cfg->scale_samples, cycles = cfg->scale_cycles;
+	struct bench_bo *bos = xcalloc(nbos, sizeof(*bos));
+	uint32_t *handles = xcalloc(nbos, sizeof(*handles));
+	double *ns = xcalloc(samples, sizeof(double));
+	double *flushes = xcalloc(samples, sizeof(double));
+	struct drm_vcoh_stats d0, d1;
+	struct drm_vcoh_submit s;
+	unsigned int cycle = 0;
+	char p1[16];
+
+	for (unsigned int i = 0; i < nbos; i++) {
+		bos[i] = bo_new((size_t)cfg->scale_kib << 10, c->mode);
+		handles[i] = bos[i].handle;
+	}
+	pin_main(cpu_a);
+	for (unsigned int r = 0; r <= samples; r++) {
+		uint64_t t = 0;
+
+		stats_get(0, &d0);
+		for (unsigned int k = 0; k < cycles; k++, cycle++) {
+			size_t per_bo = one ? 1 : bos[0].npages;
+			uint64_t t0;
+
+			for (unsigned int i = 0; i < nbos; i++)
+				for (size_t p = 0; p < per_bo; p++)
+					write_word(&bos[i], one ?
+						   cycle % bos[i].npages : p);
+			t0 = now_ns();
+			submit(handles, nbos, &s);
+			t += now_ns() - t0;
+			expect(check("scale/%s/copied-written", c->backend),
+			       s.pages_copied == nbos * per_bo,
+			       "%s %s %u BOs: submit copied %llu of %zu pages written",
+			       c->backend, mode_names[c->mode], nbos,
+			       (unsigned long long)s.pages_copied,
+			       nbos * per_bo);
+		}
+		stats_get(0, &d1);
+		/* The first block faults the ptes in: not a sample. */
+		if (!r)
+			continue;
+		ns[r - 1] = (double)t / cycles / nbos;
+		flushes[r - 1] = (double)(d1.tlb_flushes_issued -
+					  d0.tlb_flushes_issued) / cycles;
+	}
+	unpin_main();
+
+	snprintf(p1, sizeof(p1), "%u", nbos);
+	record("scale", c, p1, one ? "one" : "all", "submit_ns_per_bo", ns,
+	       samples);
+	record("scale", c, p1, one ? "one" : "all",
+	       "helper_flushes_per_submit", flushes, samples);
+	for (unsigned int i = 0; i < nbos; i++)
+		bo_free(&bos[i]);
+	free(flushes);
+	free(ns);
+	free(handles);
+	free(bos);
+}
+
+static void scenario_scale(void)
+{
+	for (unsigned int one = 0; one < 2; one++)
+		for (unsigned int i = 0; i < cfg->nr_scale; i++)
+			for (unsigned int j = 0; j < ARRAY_SIZE(tracked); j++)
+				if (use_backend(tracked[j].backend))
+					scale_combo(&tracked[j],
+						    cfg->scale_bos[i], one);
+}
+
+/* Shared by the processes of the procs scenario, in a shared mapping. */
+struct procs_sync {
+	unsigned int cycle;	/* the parent starts a cycle */
+	unsigned int acks;	/* children that wrote in this cycle */
+	unsigned int stop;
+};
+
+/*
+ * A child of procs: a process of its own (an mm of its own) mapping the
+ * object. Each cycle it writes a word into every page and waits for the
+ * next, yielding, so that it stays runnable on its CPU.
+ */
+static void procs_child(struct procs_sync *sync, struct bench_bo *bo,
+			unsigned int id, int cpu)
+{
+	unsigned int seen = 0;
+
+	if (cpu >= 0 && pin_cpu(cpu))
+		_exit(1);
+	for (;;) {
+		unsigned int cycle;
+
+		while ((cycle = __atomic_load_n(&sync->cycle,
+						__ATOMIC_ACQUIRE)) == seen) {
+			if (__atomic_load_n(&sync->stop, __ATOMIC_RELAXED))
+				_exit(0);
+			sched_yield();
+		}
+		seen = cycle;
+		for (size_t p = 0; p < bo->npages; p++)
+			bo->map[p * page_words + id % page_words] = cycle;
+		__atomic_fetch_add(&sync->acks, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * Counts only: the submit's time would include the other vCPUs' turns
+ * under -icount, where the children spin.
+ */
+enum procs_metric {
+	PM_HELPER, PM_FLUSHES, PM_IPIS, PM_COUNT,
+};
+
+static const char *const procs_metrics[PM_COUNT] = {
+	[PM_HELPER] = "helper_flushes_per_submit",
+	[PM_FLUSHES] = "flush_calls_per_submit",
+	[PM_IPIS] = "tlb_ipis_per_submit",
+};
+
+/* The debugfs knob of the flush queue's cross-mm batching. */
+static void set_batch_min_mms(unsigned int n)
+{
+	char path[80], val[16];
+	struct stat st;
+	int fd, len;
+
+	if (fstat(drm_fd, &st))
+		fail(errno, "fstat of the DRM file");
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/dri/%u/flush_batch_min_mms",
+		 minor(st.st_rdev));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		fail(errno, "%s", path);
+	len = snprintf(val, sizeof(val), "%u\n", n);
+	if (write(fd, val, len) != len)
+		fail(errno, "writing %s", path);
+	close(fd);
+}
+
+/*
+ * procs: one object mapped by @nprocs processes, which run on the CPUs
+ * other than the submitter's. Every cycle each of them writes every page,
+ * then the parent submits: the submit's ptes span @nprocs mms. @label
+ * names the flush policy: "native" batches across mms, "native-mm"
+ * flushes mm by mm.
+ */
+static void procs_combo(const struct combo *c, const char *label,
+			unsigned int nprocs)
+{
+	unsigned int samples = cfg->procs_samples, cycles = cfg->procs_cycles;
+	struct bench_bo bo = bo_new((size_t)cfg->procs_kib << 10, c->mode);
+	struct combo named = { label, c->mode };
+	struct procs_sync *sync;
+	pid_t *pids = xcalloc(nprocs, sizeof(*pids));
+	double *v[PM_COUNT];
+	struct counters c0, c1;
+	struct drm_vcoh_submit s;
+	char p1[16];
+
+	for (unsigned int m = 0; m < PM_COUNT; m++)
+		v[m] = xcalloc(samples, sizeof(double));
+	sync = mmap(NULL, sizeof(*sync), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sync == MAP_FAILED)
+		fail(errno, "mmap of the procs sync page");
+	memset(sync, 0, sizeof(*sync));
+	for (unsigned int i = 0; i < nprocs; i++) {
+		int cpu = run.cpus > 1 ? 1 + (int)(i % (run.cpus - 1)) : -1;
+
+		pids[i] = fork();
+		if (pids[i] < 0)
+			fail(errno, "fork");
+		if (!pids[i])
+			procs_child(sync, &bo, i, cpu);
+	}
+	pin_main(cpu_a);
+	for (unsigned int r = 0; r <= samples; r++) {
+		counters_read(&c0);
+		for (unsigned int k = 0; k < cycles; k++) {
+			__atomic_store_n(&sync->acks, 0, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&sync->cycle, 1, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&sync->acks, __ATOMIC_ACQUIRE) <
+			       nprocs)
+				sched_yield();
+			submit(&bo.handle, 1, &s);
+			expect(check("procs/%s/copied-written", c->backend),
+			       s.pages_copied == bo.npages,
+			       "%s %s %u processes: submit copied %llu of %zu pages",
+			       label, mode_names[c->mode], nprocs,
+			       (unsigned long long)s.pages_copied, bo.npages);
+		}
+		counters_read(&c1);
+		/* The first block faults the ptes in: not a sample. */
+		if (!r)
+			continue;
+		v[PM_HELPER][r - 1] = (double)(c1.dev.tlb_flushes_issued -
+					       c0.dev.tlb_flushes_issued);
+		v[PM_FLUSHES][r - 1] = (double)(c1.remote - c0.remote);
+		v[PM_IPIS][r - 1] = (double)(c1.ipis - c0.ipis);
+		for (unsigned int m = 0; m < PM_COUNT; m++)
+			v[m][r - 1] /= cycles;
+	}
+	unpin_main();
+	__atomic_store_n(&sync->stop, 1, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < nprocs; i++) {
+		int status;
+
+		if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fail(0, "procs child %u failed", i);
+	}
+
+	snprintf(p1, sizeof(p1), "%u", nprocs);
+	for (unsigned int m = 0; m < PM_COUNT; m++) {
+		if ((m == PM_IPIS && c1.ipis >= 0) ||
+		    (m == PM_FLUSHES && c1.remote >= 0) || m == PM_HELPER)
+			record("procs", &named, p1, "-", procs_metrics[m], v[m],
+			       samples);
+		free(v[m]);
+	}
+	munmap(sync, sizeof(*sync));
+	bo_free(&bo);
+	free(pids);
+}
+
+static void scenario_procs(void)
+{
+	static const struct combo combos[] = {
+		{ "native", VCOH_BO_TRACK_PAGETABLE },
+		{ "native", VCOH_BO_TRACK_MKWRITE },
+		{ "upstream", VCOH_BO_TRACK_PAGETABLE },
+		{ "upstream", VCOH_BO_TRACK_MKWRITE },
+	};
+
+	if (run.cpus < 2)
+		note("procs: one CPU: no flush reaches another CPU");
+	for (unsigned int i = 0; i < cfg->nr_procs; i++) {
+		for (unsigned int j = 0; j < ARRAY_SIZE(combos); j++) {
+			const struct combo *c = &combos[j];
+
+			if (!use_backend(c->backend))
+				continue;
+			if (strcmp(c->backend, "native")) {
+				procs_combo(c, c->backend, cfg->procs[i]);
+				continue;
+			}
+			set_batch_min_mms(0);
+			procs_combo(c, "native-mm", cfg->procs[i]);
+			set_batch_min_mms(2);
+			procs_combo(c, "native", cfg->procs[i]);
+		}
+	}
+}
+
 /* A thread storing a word per page, round and round the object. */
 struct writer {
 	pthread_t thread;
@@ -1461,6 +1747,18 @@ static void e2e_finish(struct e2e_ctx *x, unsigned int pat, void *buf)
  * while the others take their turn comes back slow under emulation
  * (seen as 10x slower copies), which no steady upload pays.
  */
+/* --combo BACKEND/MODE[/PATTERN]: e2e runs only what starts so. */
+static const char *only_combo;
+
+static bool e2e_selected(const struct combo *c, unsigned int pat)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s/%s/%s", c->backend,
+		 mode_names[c->mode], bench_patterns[pat]);
+	return !only_combo || !strncmp(name, only_combo, strlen(only_combo));
+}
+
 static void scenario_e2e(void)
 {
 	void *buf = xcalloc(1, (size_t)cfg->e2e_kib << 10);
@@ -1469,7 +1767,8 @@ static void scenario_e2e(void)
 	pin_main(cpu_a);
 	for (unsigned int pat = 0; pat < ARRAY_SIZE(bench_patterns); pat++) {
 		for (unsigned int j = 0; j < ARRAY_SIZE(e2e_combos); j++) {
-			if (!use_backend(e2e_combos[j].backend))
+			if (!e2e_selected(&e2e_combos[j], pat) ||
+			    !use_backend(e2e_combos[j].backend))
 				continue;
 			e2e_setup(&x, &e2e_combos[j], pat);
 			for (unsigned int r = 0; r < cfg->e2e_reps; r++)
@@ -1543,7 +1842,9 @@ static void write_outputs(const char *dir)
 static void print_usage(const char *argv0, int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [--smoke] [--out DIR] [--only scan|batch|fault|e2e]\n",
+		"usage: %s [--smoke] [--out DIR] [--only SCENARIO[,SCENARIO...]]\n"
+		"       [--combo BACKEND/MODE/PATTERN (e2e)] [--wall RESULTS.TSV]\n"
+		"scenarios: scan batch fault e2e scale procs\n",
 		argv0);
 	exit(status);
 }
@@ -1569,12 +1870,13 @@ static void describe_run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const char *const scenario_names[] = {
-		"scan", "batch", "fault", "e2e",
+		"scan", "batch", "fault", "e2e", "scale", "procs",
 	};
 	static void (*const scenarios[])(void) = {
 		scenario_scan, scenario_batch, scenario_fault, scenario_e2e,
+		scenario_scale, scenario_procs,
 	};
-	const char *out = NULL, *only = NULL, *env;
+	const char *out = NULL, *only = NULL, *wall = NULL, *env;
 	char dflt[512];
 
 	for (int i = 1; i < argc; i++) {
@@ -1584,14 +1886,30 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--combo") && i + 1 < argc)
+			only_combo = argv[++i];
+		else if (!strcmp(argv[i], "--wall") && i + 1 < argc)
+			wall = argv[++i];
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			print_usage(argv[0], 0);
 		else
 			print_usage(argv[0], 2);
 	}
-	for (unsigned int i = 0; i < ARRAY_SIZE(scenario_names); i++)
-		if (!only || !strcmp(only, scenario_names[i]))
+	/* --only takes a comma-separated list */
+	for (unsigned int i = 0; i < ARRAY_SIZE(scenario_names); i++) {
+		size_t len = strlen(scenario_names[i]);
+		const char *p = only;
+
+		while (p && (strncmp(p, scenario_names[i], len) ||
+			     (p[len] && p[len] != ','))) {
+			p = strchr(p, ',');
+			p = p ? p + 1 : NULL;
+		}
+		if (!only || p)
 			run.scenarios |= 1u << i;
+	}
+	if (wall && bench_read_wall(wall))
+		fail(errno, "reading the wall-clock results %s", wall);
 	if (!run.scenarios)
 		print_usage(argv[0], 2);
 	if (!out) {

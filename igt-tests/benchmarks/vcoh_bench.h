@@ -16,9 +16,12 @@ enum bench_scenario {
 	BENCH_BATCH = 1 << 1,
 	BENCH_FAULT = 1 << 2,
 	BENCH_E2E = 1 << 3,
+	BENCH_SCALE = 1 << 4,
+	BENCH_PROCS = 1 << 5,
 };
 
-#define BENCH_MAX_SIZES		4
+#define BENCH_SCENARIOS		6
+#define BENCH_MAX_SIZES		6
 #define BENCH_NOTES		16
 
 /* Sizes and counts of one run: the full benchmark's or the smoke's. */
@@ -32,6 +35,16 @@ struct bench_config {
 	unsigned int batch_warmup;	/* cycles that fault the ptes in */
 	unsigned int batch_blocks;	/* samples: counters read per block */
 	unsigned int batch_cycles;	/* submit cycles per block */
+	unsigned int scale_bos[BENCH_MAX_SIZES];	/* BOs per submit */
+	unsigned int nr_scale;
+	unsigned int scale_kib;
+	unsigned int scale_samples;
+	unsigned int scale_cycles;	/* submits per sample */
+	unsigned int procs[BENCH_MAX_SIZES];	/* processes mapping the BO */
+	unsigned int nr_procs;
+	unsigned int procs_kib;
+	unsigned int procs_samples;
+	unsigned int procs_cycles;	/* submits per sample */
 	unsigned int fault_kib;
 	unsigned int fault_ms;		/* submitting time per run */
 	unsigned int fault_runs;
@@ -52,7 +65,7 @@ struct bench_run {
 	bool smoke;
 	unsigned int scenarios;		/* enum bench_scenario bits that ran */
 	char backends[96];		/* those measured, and why not others */
-	double seconds[4];		/* each scenario's wall time */
+	double seconds[BENCH_SCENARIOS];	/* each scenario's time */
 	unsigned int nr_notes;
 	char notes[BENCH_NOTES][200];
 };
@@ -65,7 +78,8 @@ extern const char *const bench_patterns[3];
  * One measurement, a row of results.tsv. The params depend on the
  * scenario: scan: BO KiB, percent of pages written; batch: BOs per
  * submit, pages written per BO ("all" or "one"); fault: BO KiB, "-";
- * e2e: pattern, BO KiB.
+ * e2e: pattern, BO KiB; scale: BOs per submit, "all" or "one"; procs:
+ * processes, "-".
  */
 struct bench_result {
 	char scenario[8];
@@ -89,6 +103,7 @@ const struct bench_result *bench_find(const char *scenario,
 				      const char *metric);
 
 int bench_write_tsv(const char *path);
+int bench_read_wall(const char *path);
 int bench_write_plots(const struct bench_run *run, const char *dir);
 void bench_report(const struct bench_run *run, FILE *f);
 
