@@ -1161,6 +1161,33 @@ static void scenario_batch(void)
 						    cfg->batch_bos[i], one);
 }
 
+/* The path of vcoh's debugfs file @name. */
+static void debugfs_path(char *path, size_t size, const char *name)
+{
+	struct stat st;
+
+	if (fstat(drm_fd, &st))
+		fail(errno, "fstat of the DRM file");
+	snprintf(path, size, "/sys/kernel/debug/dri/%u/%s", minor(st.st_rdev),
+		 name);
+}
+
+/* Bytes the device's flush queue holds now (debugfs flush_queue). */
+static double queue_bytes(void)
+{
+	unsigned long long entries, size;
+	char path[80], buf[512], *p;
+
+	debugfs_path(path, sizeof(path), "flush_queue");
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		fail(errno, "%s", path);
+	p = strstr(buf, " entries ");
+	if (!p || sscanf(p, " entries %llu entry_size %llu", &entries,
+			 &size) != 2)
+		fail(EPROTO, "%s: %s", path, buf);
+	return (double)entries * size;
+}
+
 /*
  * scale: one process submits N small objects at once, nothing else runs,
  * so the submit's cost is all the process's own: its cost per object
@@ -1218,6 +1245,13 @@ static void scale_combo(const struct combo *c, unsigned int nbos, bool one)
 	snprintf(p1, sizeof(p1), "%u", nbos);
 	record("scale", c, p1, one ? "one" : "all", "submit_ns_per_bo", ns,
 	       samples);
+	/* What the queue cost for the nbos ranges one submit queued. */
+	if (!strcmp(c->backend, "native")) {
+		double bytes = queue_bytes();
+
+		record("scale", c, p1, one ? "one" : "all", "queue_bytes",
+		       &bytes, 1);
+	}
 	record("scale", c, p1, one ? "one" : "all",
 	       "helper_flushes_per_submit", flushes, samples);
 	for (unsigned int i = 0; i < nbos; i++)
@@ -1291,14 +1325,9 @@ static const char *const procs_metrics[PM_COUNT] = {
 static void set_batch_min_mms(unsigned int n)
 {
 	char path[80], val[16];
-	struct stat st;
 	int fd, len;
 
-	if (fstat(drm_fd, &st))
-		fail(errno, "fstat of the DRM file");
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/dri/%u/flush_batch_min_mms",
-		 minor(st.st_rdev));
+	debugfs_path(path, sizeof(path), "flush_batch_min_mms");
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		fail(errno, "%s", path);

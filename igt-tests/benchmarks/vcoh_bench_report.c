@@ -437,13 +437,21 @@ static void report_scale(const struct bench_run *run, FILE *f)
 {
 	static const char *const pats[] = { "all", "one" };
 	const struct bench_config *cfg = run->cfg;
+	unsigned int most = cfg->scale_bos[cfg->nr_scale - 1];
+	const struct bench_result *q;
 
 	fprintf(f, "## scale\n\n");
 	fprintf(f, "One process submits N objects of %s at once, nothing else\n",
 		size_label(cfg->scale_kib));
 	fprintf(f, "running: ns of the submit ioctl per object, and the helpers' flushes\n");
-	fprintf(f, "per submit; median [min-max] over %u samples of %u submits.\n\n",
+	fprintf(f, "per submit; median [min-max] over %u samples of %u submits.\n",
 		cfg->scale_samples, cfg->scale_cycles);
+	q = scale_get("native", "pagetable", most, "one", "queue_bytes");
+	if (q)
+		fprintf(f,
+			"The flush queue held %s bytes for the %u ranges of a submit of %u\nobjects (one entry per mm, and the spare ones): %s bytes per pending range.\n",
+			num(q->median), most, most, num(q->median / most));
+	fprintf(f, "\n");
 	for (unsigned int p = 0; p < ARRAY_SIZE(pats); p++) {
 		for (unsigned int m = 0; m < ARRAY_SIZE(tracked_modes); m++) {
 			const char *mode = tracked_modes[m];
