@@ -1161,6 +1161,22 @@ static void scenario_batch(void)
 						    cfg->batch_bos[i], one);
 }
 
+/*
+ * --combo BACKEND/MODE[/PATTERN]: e2e and scale run only the combinations
+ * whose name starts so (PATTERN: e2e's sparse, dense or streaming, scale's
+ * one or all).
+ */
+static const char *only_combo;
+
+static bool selected(const struct combo *c, const char *pattern)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s/%s/%s", c->backend,
+		 mode_names[c->mode], pattern);
+	return !only_combo || !strncmp(name, only_combo, strlen(only_combo));
+}
+
 /* The path of vcoh's debugfs file @name. */
 static void debugfs_path(char *path, size_t size, const char *name)
 {
@@ -1267,7 +1283,8 @@ static void scenario_scale(void)
 	for (unsigned int one = 0; one < 2; one++)
 		for (unsigned int i = 0; i < cfg->nr_scale; i++)
 			for (unsigned int j = 0; j < ARRAY_SIZE(tracked); j++)
-				if (use_backend(tracked[j].backend))
+				if (selected(&tracked[j], one ? "one" : "all") &&
+				    use_backend(tracked[j].backend))
 					scale_combo(&tracked[j],
 						    cfg->scale_bos[i], one);
 }
@@ -1776,17 +1793,6 @@ static void e2e_finish(struct e2e_ctx *x, unsigned int pat, void *buf)
  * while the others take their turn comes back slow under emulation
  * (seen as 10x slower copies), which no steady upload pays.
  */
-/* --combo BACKEND/MODE[/PATTERN]: e2e runs only what starts so. */
-static const char *only_combo;
-
-static bool e2e_selected(const struct combo *c, unsigned int pat)
-{
-	char name[64];
-
-	snprintf(name, sizeof(name), "%s/%s/%s", c->backend,
-		 mode_names[c->mode], bench_patterns[pat]);
-	return !only_combo || !strncmp(name, only_combo, strlen(only_combo));
-}
 
 static void scenario_e2e(void)
 {
@@ -1796,7 +1802,7 @@ static void scenario_e2e(void)
 	pin_main(cpu_a);
 	for (unsigned int pat = 0; pat < ARRAY_SIZE(bench_patterns); pat++) {
 		for (unsigned int j = 0; j < ARRAY_SIZE(e2e_combos); j++) {
-			if (!e2e_selected(&e2e_combos[j], pat) ||
+			if (!selected(&e2e_combos[j], bench_patterns[pat]) ||
 			    !use_backend(e2e_combos[j].backend))
 				continue;
 			e2e_setup(&x, &e2e_combos[j], pat);
@@ -1872,7 +1878,7 @@ static void print_usage(const char *argv0, int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: %s [--smoke] [--out DIR] [--only SCENARIO[,SCENARIO...]]\n"
-		"       [--combo BACKEND/MODE/PATTERN (e2e)] [--wall RESULTS.TSV]\n"
+		"       [--combo BACKEND/MODE/PATTERN (e2e, scale)] [--wall RESULTS.TSV]\n"
 		"scenarios: scan batch fault e2e scale procs\n",
 		argv0);
 	exit(status);
