@@ -355,12 +355,23 @@ static void report_scan(const struct bench_run *run, FILE *f)
 	fprintf(f, "\n");
 }
 
+/* A result whose first parameter is a count (BOs, processes). */
+static const struct bench_result *count_get(const char *scenario,
+					    const char *backend,
+					    const char *mode, unsigned int n,
+					    const char *param2,
+					    const char *metric)
+{
+	return bench_find(scenario, backend, mode, uint_str(n), param2,
+			  metric);
+}
+
 static const struct bench_result *batch_get(const char *backend,
 					    const char *mode,
 					    unsigned int bos, const char *pat,
 					    const char *metric)
 {
-	return bench_find("batch", backend, mode, uint_str(bos), pat, metric);
+	return count_get("batch", backend, mode, bos, pat, metric);
 }
 
 static void report_batch(const struct bench_run *run, FILE *f)
@@ -425,14 +436,6 @@ static void report_batch(const struct bench_run *run, FILE *f)
 	}
 }
 
-static const struct bench_result *scale_get(const char *backend,
-					    const char *mode,
-					    unsigned int bos, const char *pat,
-					    const char *metric)
-{
-	return bench_find("scale", backend, mode, uint_str(bos), pat, metric);
-}
-
 static void report_scale(const struct bench_run *run, FILE *f)
 {
 	static const char *const pats[] = { "all", "one" };
@@ -446,7 +449,8 @@ static void report_scale(const struct bench_run *run, FILE *f)
 	fprintf(f, "running: ns of the submit ioctl per object, and the helpers' flushes\n");
 	fprintf(f, "per submit; median [min-max] over %u samples of %u submits.\n",
 		cfg->scale_samples, cfg->scale_cycles);
-	q = scale_get("native", "pagetable", most, "one", "queue_bytes");
+	q = count_get("scale", "native", "pagetable", most, "one",
+		      "queue_bytes");
 	if (q)
 		fprintf(f,
 			"The flush queue held %s bytes for the %u ranges of a submit of %u\nobjects (one entry per mm, and the spare ones): %s bytes per pending range.\n",
@@ -456,8 +460,9 @@ static void report_scale(const struct bench_run *run, FILE *f)
 		for (unsigned int m = 0; m < ARRAY_SIZE(tracked_modes); m++) {
 			const char *mode = tracked_modes[m];
 
-			if (!scale_get("native", mode, cfg->scale_bos[0],
-				       pats[p], "submit_ns_per_bo"))
+			if (!count_get("scale", "native", mode,
+				       cfg->scale_bos[0], pats[p],
+				       "submit_ns_per_bo"))
 				continue;
 			fprintf(f, "### %s, %s\n\n", mode, p ?
 				"one page of each BO written" :
@@ -477,13 +482,14 @@ static void report_scale(const struct bench_run *run, FILE *f)
 				     b < ARRAY_SIZE(backends); b++)
 					fprintf(f, " %s |",
 						applies(backends[b], mode) ?
-						cell(scale_get(backends[b],
+						cell(count_get("scale",
+							       backends[b],
 							       mode, n, pats[p],
 							       "submit_ns_per_bo")) :
 						"n/a");
 				fprintf(f, " %s |\n",
-					cell(scale_get("native", mode, n,
-						       pats[p],
+					cell(count_get("scale", "native", mode,
+						       n, pats[p],
 						       "helper_flushes_per_submit")));
 			}
 			fprintf(f, "\n");
@@ -495,15 +501,6 @@ static void report_scale(const struct bench_run *run, FILE *f)
 static const char *const procs_backends[] = {
 	"native", "native-mm", "upstream",
 };
-
-static const struct bench_result *procs_get(const char *backend,
-					    const char *mode,
-					    unsigned int procs,
-					    const char *metric)
-{
-	return bench_find("procs", backend, mode, uint_str(procs), "-",
-			  metric);
-}
 
 static void report_procs(const struct bench_run *run, FILE *f)
 {
@@ -529,7 +526,8 @@ static void report_procs(const struct bench_run *run, FILE *f)
 	for (unsigned int m = 0; m < ARRAY_SIZE(tracked_modes); m++) {
 		const char *mode = tracked_modes[m];
 
-		if (!procs_get("native", mode, cfg->procs[0], metrics[0]))
+		if (!count_get("procs", "native", mode, cfg->procs[0], "-",
+			       metrics[0]))
 			continue;
 		fprintf(f, "### %s\n\n| processes | backend |", mode);
 		for (unsigned int k = 0; k < ARRAY_SIZE(heads); k++)
@@ -543,15 +541,15 @@ static void report_procs(const struct bench_run *run, FILE *f)
 			     b++) {
 				const char *be = procs_backends[b];
 
-				if (!procs_get(be, mode, cfg->procs[i],
-					       metrics[0]))
+				if (!count_get("procs", be, mode, cfg->procs[i],
+					       "-", metrics[0]))
 					continue;
 				fprintf(f, "| %u | %s |", cfg->procs[i], be);
 				for (unsigned int k = 0; k < ARRAY_SIZE(metrics);
 				     k++)
 					fprintf(f, " %s |",
-						cell(procs_get(be, mode,
-							       cfg->procs[i],
+						cell(count_get("procs", be, mode,
+							       cfg->procs[i], "-",
 							       metrics[k])));
 				fprintf(f, "\n");
 			}
@@ -1042,10 +1040,10 @@ static void goal_scale(const struct bench_run *run, FILE *f)
 		for (unsigned int m = 0; m < ARRAY_SIZE(tracked_modes); m++) {
 			const struct bench_result *r64, *rn;
 
-			r64 = scale_get("native", tracked_modes[m], 64, pats[p],
-					"submit_ns_per_bo");
-			rn = scale_get("native", tracked_modes[m], most,
-				       pats[p], "submit_ns_per_bo");
+			r64 = count_get("scale", "native", tracked_modes[m],
+					64, pats[p], "submit_ns_per_bo");
+			rn = count_get("scale", "native", tracked_modes[m],
+				       most, pats[p], "submit_ns_per_bo");
 			if (!r64 || !rn || most <= 64)
 				continue;
 			g.cells++;
@@ -1074,10 +1072,11 @@ static void goal_procs(const struct bench_run *run, FILE *f)
 		const struct bench_result *nh, *nf, *mh;
 		struct goal g = { 0 };
 
-		nh = procs_get("native", mode, most,
+		nh = count_get("procs", "native", mode, most, "-",
 			       "helper_flushes_per_submit");
-		nf = procs_get("native", mode, most, "flush_calls_per_submit");
-		mh = procs_get("native-mm", mode, most,
+		nf = count_get("procs", "native", mode, most, "-",
+			       "flush_calls_per_submit");
+		mh = count_get("procs", "native-mm", mode, most, "-",
 			       "helper_flushes_per_submit");
 		if (nh) {
 			g.cells++;
