@@ -10,7 +10,7 @@
  *   written; timed in the kernel through debugfs scan_timing.
  * batch: TLB flush calls and shootdown IPIs per submit of N objects, with
  *   a thread of the process spinning on the other CPU.
- * fault: a writer on one CPU racing submits on the other.
+ * fault: a writer on one CPU and submits on the other, in lock step.
  * e2e: coherent uploads of three write patterns in every tracking mode:
  *   throughput and write amplification.
  * scale: cost per object of one submit of 1 to 4096 objects.
@@ -68,7 +68,8 @@ static const struct bench_config full_cfg = {
 	.procs_samples = 3,
 	.procs_cycles = 4,
 	.fault_kib = 1 << 10,
-	.fault_ms = 2000,
+	.fault_warmup = 2,
+	.fault_cycles = 200,
 	.fault_runs = 3,
 	.e2e_kib = 4 << 10,
 	.e2e_warmup = 8,
@@ -98,7 +99,8 @@ static const struct bench_config smoke_cfg = {
 	.procs_samples = 1,
 	.procs_cycles = 2,
 	.fault_kib = 1 << 10,
-	.fault_ms = 300,
+	.fault_warmup = 1,
+	.fault_cycles = 3,
 	.fault_runs = 1,
 	.e2e_kib = 256,
 	.e2e_warmup = 2,
@@ -1469,31 +1471,65 @@ static void scenario_procs(void)
 	}
 }
 
-/* A thread storing a word per page, round and round the object. */
+/*
+ * fault runs its writer and submitter in lock step, each waiting for its
+ * turn on a CPU of its own: a free race repeats in no two runs, not even
+ * under -icount, where which vCPU runs when is up to QEMU's round robin.
+ */
+enum { TURN_WRITE, TURN_SUBMIT, TURN_STOP };
+
+/*
+ * Wait while *@turn is @busy. Spinning keeps the mm live on this CPU, so
+ * that flushes have to reach it; PAUSE or YIELD hands TCG's round robin
+ * to the other vCPU at once.
+ */
+static int wait_turn(const int *turn, int busy)
+{
+	int t;
+
+	while ((t = __atomic_load_n(turn, __ATOMIC_ACQUIRE)) == busy) {
+		if (cpu_b < 0)
+			sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+		else
+			__builtin_ia32_pause();
+#elif defined(__aarch64__)
+		else
+			__asm__ __volatile__("yield" ::: "memory");
+#endif
+	}
+	return t;
+}
+
+/* The writer of fault: one word into every page, at each turn. */
 struct writer {
 	pthread_t thread;
 	struct bench_bo *bo;
 	int cpu;
 	int err;
-	int running;
-	int stop;
-	unsigned long writes;
+	int turn;
+	unsigned int turns;	/* turns taken */
+	unsigned int timed;	/* turns after this many are timed */
+	unsigned int nr_rates;	/* timed turns */
+	double *rates;		/* pages written per second, per timed turn */
 };
 
 static void *write_loop(void *arg)
 {
 	struct writer *w = arg;
 	uint32_t *map = w->bo->map;
-	size_t npages = w->bo->npages;
-	unsigned long i;
 
 	w->err = pin_cpu(w->cpu);
-	__atomic_store_n(&w->running, 1, __ATOMIC_RELEASE);
-	for (i = 0; !__atomic_load_n(&w->stop, __ATOMIC_RELAXED); i++) {
-		size_t p = i % npages;
+	while (wait_turn(&w->turn, TURN_SUBMIT) == TURN_WRITE) {
+		unsigned int n = ++w->turns;
+		uint64_t t0 = now_ns();
 
-		map[p * page_words + i / npages % page_words] = i + 1;
-		__atomic_store_n(&w->writes, i + 1, __ATOMIC_RELAXED);
+		for (size_t p = 0; p < w->bo->npages; p++)
+			map[p * page_words + n % page_words] = n;
+		if (n > w->timed && n - w->timed <= w->nr_rates)
+			w->rates[n - w->timed - 1] =
+				w->bo->npages * 1e9 / (now_ns() - t0);
+		__atomic_store_n(&w->turn, TURN_SUBMIT, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
@@ -1511,13 +1547,15 @@ static const char *const fault_metrics[FM_COUNT] = {
 };
 
 /*
- * fault: the writer runs on CPU a while this thread submits from CPU b
- * for a fixed time. Stopped, one more submit must bring the device copy
- * level with the CPU, and the next one must find nothing.
+ * fault: a cycle is the writer on CPU a storing a word into every page,
+ * then this thread on CPU b submitting the object. The first cycles fault
+ * the ptes in and are not timed. Each turn is timed on its own: the
+ * median is a turn that no timer tick landed in. Every submit must copy
+ * every page, and at the end the device copy must equal the CPU's.
  */
 static void fault_combo(const struct combo *c)
 {
-	unsigned int runs = cfg->fault_runs;
+	unsigned int runs = cfg->fault_runs, cycles = cfg->fault_cycles;
 	struct bench_bo bo = bo_new((size_t)cfg->fault_kib << 10, c->mode);
 	void *buf = xcalloc(1, bo.size);
 	struct drm_vcoh_stats st0, st1;
@@ -1527,44 +1565,50 @@ static void fault_combo(const struct combo *c)
 	char p1[16];
 
 	for (unsigned int m = 0; m < FM_COUNT; m++)
-		v[m] = xcalloc(runs, sizeof(double));
+		v[m] = xcalloc(m <= FM_SUBMITS ? runs * cycles : runs,
+			       sizeof(double));
+	pin_main(cpu_b >= 0 ? cpu_b : cpu_a);
 	for (unsigned int r = 0; r < runs; r++) {
-		struct writer w = { .bo = &bo, .cpu = cpu_a };
-		unsigned long w0, w1;
-		unsigned int cycles = 0;
-		uint64_t t0, t1;
-		double secs;
+		struct writer w = {
+			.bo = &bo, .cpu = cpu_a, .turn = TURN_WRITE,
+			.timed = cfg->fault_warmup, .nr_rates = cycles,
+			.rates = &v[FM_WRITES][r * cycles],
+		};
 		long diff;
 		int ret;
 
 		ret = pthread_create(&w.thread, NULL, write_loop, &w);
 		if (ret)
 			fail(ret, "pthread_create");
-		while (!__atomic_load_n(&w.running, __ATOMIC_ACQUIRE))
-			sched_yield();
-		if (w.err)
-			fail(-w.err, "pinning the writer to CPU %d", cpu_a);
-		pin_main(cpu_b >= 0 ? cpu_b : cpu_a);
+		for (unsigned int k = 0; k < cfg->fault_warmup + cycles; k++) {
+			uint64_t t0;
 
-		counters_read(&c0);
-		stats_get(bo.handle, &st0);
-		w0 = __atomic_load_n(&w.writes, __ATOMIC_RELAXED);
-		t0 = now_ns();
-		do {
+			wait_turn(&w.turn, TURN_WRITE);
+			if (k == cfg->fault_warmup) {
+				counters_read(&c0);
+				stats_get(bo.handle, &st0);
+			}
+			t0 = now_ns();
 			submit(&bo.handle, 1, &s);
-			cycles++;
-			t1 = now_ns();
-		} while (t1 - t0 < cfg->fault_ms * 1000000ull);
-		w1 = __atomic_load_n(&w.writes, __ATOMIC_RELAXED);
+			if (k >= cfg->fault_warmup)
+				v[FM_SUBMITS][r * cycles + k - cfg->fault_warmup] =
+					1e9 / (now_ns() - t0);
+			expect(check("fault/%s/copied-written", c->backend),
+			       s.pages_copied == bo.npages,
+			       "%s %s: submit %u copied %llu of %zu pages written",
+			       c->backend, mode_names[c->mode], k,
+			       (unsigned long long)s.pages_copied, bo.npages);
+			__atomic_store_n(&w.turn, TURN_WRITE, __ATOMIC_RELEASE);
+		}
+		wait_turn(&w.turn, TURN_WRITE);
 		stats_get(bo.handle, &st1);
 		counters_read(&c1);
-		__atomic_store_n(&w.stop, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&w.turn, TURN_STOP, __ATOMIC_RELEASE);
 		pthread_join(w.thread, NULL);
-		unpin_main();
+		if (w.err)
+			fail(-w.err, "pinning the writer to CPU %d", cpu_a);
 
-		secs = (t1 - t0) / 1e9;
-		v[FM_WRITES][r] = (w1 - w0) / secs;
-		v[FM_SUBMITS][r] = cycles / secs;
+		/* The final check submits the writer's last turn. */
 		v[FM_PGFAULT][r] = (double)(c1.pgfault - c0.pgfault) / cycles;
 		v[FM_MKWRITE][r] =
 			(double)(st1.mkwrite_faults - st0.mkwrite_faults) /
@@ -1575,7 +1619,7 @@ static void fault_combo(const struct combo *c)
 		submit(&bo.handle, 1, &s);
 		diff = device_diff(&bo, buf);
 		expect(check("fault/%s/device-copy", c->backend), diff < 0,
-		       "%s %s: after the writer stopped, device page %ld differs",
+		       "%s %s: after the last cycle, device page %ld differs",
 		       c->backend, mode_names[c->mode], diff);
 		submit(&bo.handle, 1, &s);
 		expect(check("fault/%s/settled", c->backend),
@@ -1584,11 +1628,12 @@ static void fault_combo(const struct combo *c)
 		       c->backend, mode_names[c->mode],
 		       (unsigned long long)s.pages_copied);
 	}
+	unpin_main();
 	snprintf(p1, sizeof(p1), "%u", cfg->fault_kib);
 	for (unsigned int m = 0; m < FM_COUNT; m++) {
 		if (m != FM_PGFAULT || c1.pgfault >= 0)
 			record("fault", c, p1, "-", fault_metrics[m], v[m],
-			       runs);
+			       m <= FM_SUBMITS ? runs * cycles : runs);
 		free(v[m]);
 	}
 	bo_free(&bo);

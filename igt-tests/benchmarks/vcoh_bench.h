@@ -46,7 +46,8 @@ struct bench_config {
 	unsigned int procs_samples;
 	unsigned int procs_cycles;	/* submits per sample */
 	unsigned int fault_kib;
-	unsigned int fault_ms;		/* submitting time per run */
+	unsigned int fault_warmup;	/* cycles that fault the ptes in */
+	unsigned int fault_cycles;	/* timed cycles per run */
 	unsigned int fault_runs;
 	unsigned int e2e_kib;
 	unsigned int e2e_warmup;	/* frames before measuring, for AUTO */

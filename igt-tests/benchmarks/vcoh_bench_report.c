@@ -570,12 +570,16 @@ static void report_fault(const struct bench_run *run, FILE *f)
 	snprintf(p1, sizeof(p1), "%u", cfg->fault_kib);
 
 	fprintf(f, "## fault\n\n");
-	fprintf(f, "A writer on CPU 0 stores one word per page, round and round a %s\n",
+	fprintf(f, "A cycle: a writer on one CPU stores a word into every page of a %s\n",
 		size_label(cfg->fault_kib));
-	fprintf(f, "object, while CPU 1 submits it for %.1f s; median [min-max] over %u\n",
-		cfg->fault_ms / 1000.0, cfg->fault_runs);
-	fprintf(f, "runs. Page faults are the whole system's (pgfault), mkwrite faults\n");
-	fprintf(f, "the object's; \"per submit\" divides by the submits.\n\n");
+	fprintf(f, "object, then the other CPU submits it; they take turns, so that\n");
+	fprintf(f, "their figures repeat. writes/s is the writer's rate in its turn,\n");
+	fprintf(f, "submits/s the inverse of the submit's time: median [min-max] over\n");
+	fprintf(f, "the cycles of %u runs of %u cycles (the median is a turn that no timer\n",
+		cfg->fault_runs, cfg->fault_cycles);
+	fprintf(f, "tick landed in), after %u cycles that fault the ptes in. Page faults\n",
+		cfg->fault_warmup);
+	fprintf(f, "are the whole system's (pgfault), mkwrite faults the object's.\n\n");
 	fprintf(f, "| backend | mode | writes/s | submits/s |");
 	fprintf(f, " page faults/submit | mkwrite faults/submit |");
 	fprintf(f, " pages copied/submit |\n");
@@ -690,7 +694,26 @@ struct goal {
 	unsigned int missing;
 	char detail[1024];
 	size_t len;
+	unsigned int ratios;	/* native/upstream ratios judged */
+	double lowest;		/* the lowest of them */
 };
+
+/*
+ * The judged figures repeat within 1% from run to run (benchmark.rst):
+ * a native figure less than that below upstream's is a tie, not a loss.
+ */
+#define BENCH_RESOLUTION 0.01
+
+/* Whether native's @n is at least upstream's @u, higher being better. */
+static bool goal_at_least(struct goal *g, const struct bench_result *n,
+			  const struct bench_result *u)
+{
+	double r = n->median / u->median;
+
+	if (!g->ratios++ || r < g->lowest)
+		g->lowest = r;
+	return r >= 1 - BENCH_RESOLUTION;
+}
 
 static void goal_fail(struct goal *g, const char *fmt, ...)
 {
@@ -712,17 +735,23 @@ static void goal_fail(struct goal *g, const char *fmt, ...)
 
 static void goal_print(FILE *f, const char *what, const struct goal *g)
 {
+	char lowest[48] = "";
+
 	if (!g->cells) {
 		fprintf(f, "- %s: **NOT MEASURED**\n", what);
 		return;
 	}
+	if (g->ratios)
+		snprintf(lowest, sizeof(lowest), "; lowest native/upstream %.3f",
+			 g->lowest);
 	if (!g->failed) {
-		fprintf(f, "- %s: **MET** (%u of %u cells%s)\n", what, g->cells,
-			g->cells, g->missing ? ", some not measured" : "");
+		fprintf(f, "- %s: **MET** (%u of %u cells%s%s)\n", what,
+			g->cells, g->cells,
+			g->missing ? ", some not measured" : "", lowest);
 		return;
 	}
-	fprintf(f, "- %s: **NOT MET** in %u of %u cells: %s\n", what,
-		g->failed, g->cells, g->detail);
+	fprintf(f, "- %s: **NOT MET** in %u of %u cells%s: %s\n", what,
+		g->failed, g->cells, lowest, g->detail);
 }
 
 static void goal_batch(const struct bench_run *run, FILE *f)
@@ -957,13 +986,13 @@ static void goal_e2e(const struct bench_run *run, FILE *f)
 				continue;
 			}
 			g.cells++;
-			if (n->median < u->median)
+			if (!goal_at_least(&g, n, u))
 				goal_fail(&g, "%s %s: native %s MB/s, upstream %s",
 					  bench_patterns[p], e2e_modes[m],
 					  num(n->median), num(u->median));
 		}
 	}
-	goal_print(f, "e2e: native throughput >= upstream's, every pattern and mode",
+	goal_print(f, "e2e: native throughput at least upstream's (within 1%), every pattern and mode",
 		   &g);
 
 	memset(&g, 0, sizeof(g));
@@ -1016,14 +1045,14 @@ static void goal_fault(const struct bench_run *run, FILE *f)
 				continue;
 			}
 			g.cells++;
-			if (n->median < u->median)
+			if (!goal_at_least(&g, n, u))
 				goal_fail(&g, "%s %s: native %s, upstream %s",
 					  tracked_modes[m], metrics[k],
 					  cell(n), cell(u));
 		}
 	}
 	goal_print(f,
-		   "fault: native's writer and submitter at least as fast as upstream's, every mode (a race: its figures vary by a few percent between runs)",
+		   "fault: native's writer and submitter at least as fast as upstream's (within 1%), every mode",
 		   &g);
 }
 
