@@ -1190,20 +1190,28 @@ static void debugfs_path(char *path, size_t size, const char *name)
 		 name);
 }
 
-/* Bytes the device's flush queue holds now (debugfs flush_queue). */
-static double queue_bytes(void)
+/* The flush queue's counter @name (debugfs flush_queue). */
+static unsigned long long queue_stat(const char *name)
 {
-	unsigned long long entries, size;
-	char path[80], buf[512], *p;
+	char path[80], buf[512], key[40], *p;
+	unsigned long long v;
 
 	debugfs_path(path, sizeof(path), "flush_queue");
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	/* "name value name value ...": a space before each name. */
+	buf[0] = ' ';
+	if (read_file(path, buf + 1, sizeof(buf) - 1) < 0)
 		fail(errno, "%s", path);
-	p = strstr(buf, " entries ");
-	if (!p || sscanf(p, " entries %llu entry_size %llu", &entries,
-			 &size) != 2)
-		fail(EPROTO, "%s: %s", path, buf);
-	return (double)entries * size;
+	snprintf(key, sizeof(key), " %s ", name);
+	p = strstr(buf, key);
+	if (!p || sscanf(p + strlen(key), "%llu", &v) != 1)
+		fail(EPROTO, "%s: no %s in %s", path, name, buf);
+	return v;
+}
+
+/* Bytes the device's flush queue holds now. */
+static double queue_bytes(void)
+{
+	return (double)queue_stat("entries") * queue_stat("entry_size");
 }
 
 /*
@@ -1356,6 +1364,40 @@ static void set_batch_min_mms(unsigned int n)
 	close(fd);
 }
 
+#ifdef __aarch64__
+static const bool tlbi_broadcast = true;
+#else
+static const bool tlbi_broadcast;
+#endif
+
+/*
+ * One shootdown round per submit across @nprocs processes: on x86 at most
+ * one flush call that reaches other CPUs (one IPI round; there may be
+ * none when only one of the mms ran elsewhere); on arm64, whose TLBIs
+ * are broadcast, one batch per submit: the TLBIs of every mm, one DSB.
+ */
+static void procs_check_batch(const struct combo *c, unsigned int nprocs,
+			      unsigned int cycles, const struct counters *c0,
+			      const struct counters *c1,
+			      unsigned long long batches)
+{
+	struct check *k = check("procs/native/one-round");
+
+	if (c1->remote >= 0) {
+		expect(k, c1->remote - c0->remote <= cycles,
+		       "%s %u processes: %lld remote flush calls in %u submits",
+		       mode_names[c->mode], nprocs, c1->remote - c0->remote,
+		       cycles);
+		return;
+	}
+	if (tlbi_broadcast)
+		expect(k, batches == cycles,
+		       "%s %u processes: %llu batched flushes in %u submits",
+		       mode_names[c->mode], nprocs, batches, cycles);
+	else
+		skip(k, "nr_tlb_remote_flush is not counted on this machine");
+}
+
 /*
  * procs: one object mapped by @nprocs processes, which run on the CPUs
  * other than the submitter's. Every cycle each of them writes every page,
@@ -1394,6 +1436,8 @@ static void procs_combo(const struct combo *c, const char *label,
 	}
 	pin_main(cpu_a);
 	for (unsigned int r = 0; r <= samples; r++) {
+		unsigned long long batches = queue_stat("batch_flushes");
+
 		counters_read(&c0);
 		for (unsigned int k = 0; k < cycles; k++) {
 			__atomic_store_n(&sync->acks, 0, __ATOMIC_RELAXED);
@@ -1409,9 +1453,13 @@ static void procs_combo(const struct combo *c, const char *label,
 			       (unsigned long long)s.pages_copied, bo.npages);
 		}
 		counters_read(&c1);
+		batches = queue_stat("batch_flushes") - batches;
 		/* The first block faults the ptes in: not a sample. */
 		if (!r)
 			continue;
+		if (!strcmp(label, "native") && nprocs > 1 && run.cpus > 1)
+			procs_check_batch(c, nprocs, cycles, &c0, &c1,
+					  batches);
 		v[PM_HELPER][r - 1] = (double)(c1.dev.tlb_flushes_issued -
 					       c0.dev.tlb_flushes_issued);
 		v[PM_FLUSHES][r - 1] = (double)(c1.remote - c0.remote);
