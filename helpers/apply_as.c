@@ -16,6 +16,7 @@
 
 #include <linux/apply_as.h>
 #include <linux/bitops.h>
+#include <linux/cacheflush.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -25,7 +26,6 @@
 #include <linux/pagewalk.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
-#include <asm/cacheflush.h>
 #include <xen/xen.h>
 
 #include "apply_as_compat.h"
