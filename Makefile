@@ -7,6 +7,7 @@
 #   make check    build, boot, run every test and lint; ends "N passed, N failed"
 #   make lint     checkpatch --strict, sparse, W=1, kernel-doc
 #   make bench    the benchmark kernel, native vs upstream helpers; build/bench/
+#   make patches  the project as a patch series per kernel; build/patches/
 #   make kernel   build the kernel only      make igt   build the tests only
 #   make vm CMD="..."   run a command in the guest
 #
@@ -39,10 +40,13 @@ lint: deps
 bench:
 	@scripts/bench
 
+patches: deps
+	@scripts/patches
+
 vm: kernel igt
 	@scripts/vm-run -- sh -c '$(CMD)'
 
 clean:
 	rm -rf build
 
-.PHONY: all deps kernel igt run check lint bench vm clean
+.PHONY: all deps kernel igt run check lint bench patches vm clean
