@@ -63,18 +63,12 @@ int drm_close_driver(int fd)
 	return close(fd);
 }
 
-int __gem_close(int fd, uint32_t handle)
+void gem_close(int fd, uint32_t handle)
 {
 	struct drm_gem_close close_bo = { .handle = handle };
 
-	if (drmIoctl(fd, DRM_IOCTL_GEM_CLOSE, &close_bo))
-		return -errno;
-	return 0;
-}
-
-void gem_close(int fd, uint32_t handle)
-{
-	igt_assert_eq(__gem_close(fd, handle), 0);
+	igt_assert_neq(handle, 0);
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &close_bo);
 }
 
 uint32_t kmstest_dumb_create(int fd, int width, int height, int bpp,

@@ -38,7 +38,6 @@ int drm_close_driver(int fd);
 	errno = 0; \
 } while (0)
 
-int __gem_close(int fd, uint32_t handle);
 void gem_close(int fd, uint32_t handle);
 
 uint32_t kmstest_dumb_create(int fd, int width, int height, int bpp,

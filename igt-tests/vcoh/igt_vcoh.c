@@ -30,6 +30,17 @@ int drm_open_vcoh_render(void)
 	return fd;
 }
 
+/*
+ * DRM_IOCTL_GEM_CLOSE as it is: IGT's gem_close() asserts that it
+ * succeeds, and IGT has no variant that returns the error.
+ */
+int __vcoh_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close arg = { .handle = handle };
+
+	return igt_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &arg) ? -errno : 0;
+}
+
 int __vcoh_bo_create(int fd, struct drm_vcoh_bo_create *arg)
 {
 	return igt_ioctl(fd, DRM_IOCTL_VCOH_BO_CREATE, arg) ? -errno : 0;

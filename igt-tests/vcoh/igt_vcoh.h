@@ -14,6 +14,7 @@
 bool is_vcoh_device(int fd);
 int drm_open_vcoh(void);
 int drm_open_vcoh_render(void);
+int __vcoh_gem_close(int fd, uint32_t handle);
 
 int __vcoh_bo_create(int fd, struct drm_vcoh_bo_create *arg);
 uint32_t vcoh_bo_create(int fd, uint64_t size);

@@ -528,7 +528,7 @@ static void op_gem_close(void)
 	int ret;
 
 	note(handle, 0, 0, 0);
-	ret = __gem_close(fz.fd, handle);
+	ret = __vcoh_gem_close(fz.fd, handle);
 	check(OP_GEM_CLOSE, ret, b ? 0 : E_INVAL, 0);
 	if (!ret)
 		forget(b);
@@ -539,7 +539,7 @@ static void close_one(void)
 	struct fbo *b = pick_bo(ANY);
 
 	note(b->handle, 0, 0, 0);
-	check(OP_GEM_CLOSE, __gem_close(fz.fd, b->handle), 0, 0);
+	check(OP_GEM_CLOSE, __vcoh_gem_close(fz.fd, b->handle), 0, 0);
 	forget(b);
 }
 

@@ -414,8 +414,8 @@ static void test_destroy_while_submitted(int fd, uint32_t track)
 			sched_yield();
 		for (size_t p = round; p < o.npages; p += 5)
 			obj_put(&o, o.map, p, round, 0x6000 + round * 64 + p);
-		err_first = __gem_close(fd2, g.handles[round & 1]);
-		err_second = __gem_close(fd2, g.handles[!(round & 1)]);
+		err_first = __vcoh_gem_close(fd2, g.handles[round & 1]);
+		err_second = __vcoh_gem_close(fd2, g.handles[!(round & 1)]);
 		pthread_join(thread, NULL);
 		if (vmap)
 			igt_assert_eq(munmap(vmap, 16 * ps), 0);
@@ -512,7 +512,7 @@ static void test_destroy_while_faulting(int fd, uint32_t track)
 		       FAULT_THREADS)
 			sched_yield();
 		__atomic_store_n(&go, true, __ATOMIC_RELEASE);
-		err_close = __gem_close(fd, h);
+		err_close = __vcoh_gem_close(fd, h);
 		for (int i = 0; i < FAULT_OTHERS; i++)
 			err_unmap |= munmap(others[i], size);
 		for (unsigned int t = 0; t < FAULT_THREADS; t++)
