@@ -10,7 +10,7 @@
 #include "drmtest.h"
 
 /* Open the first node of the given kind whose driver matches. */
-static int open_node(const char *fmt, int first, int chipset)
+static int open_node(const char *base, int first, int chipset)
 {
 	const char *forced = getenv("IGT_FORCE_DRIVER");
 	char path[64], name[64];
@@ -19,7 +19,7 @@ static int open_node(const char *fmt, int first, int chipset)
 	for (i = first; i < first + 16; i++) {
 		drm_version_t v = { .name = name, .name_len = sizeof(name) - 1 };
 
-		snprintf(path, sizeof(path), fmt, i);
+		snprintf(path, sizeof(path), "%s%d", base, i);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -37,7 +37,7 @@ static int open_node(const char *fmt, int first, int chipset)
 
 int __drm_open_driver(int chipset)
 {
-	return open_node("/dev/dri/card%d", 0, chipset);
+	return open_node("/dev/dri/card", 0, chipset);
 }
 
 int drm_open_driver(int chipset)
@@ -51,7 +51,7 @@ int drm_open_driver(int chipset)
 
 int drm_open_driver_render(int chipset)
 {
-	int fd = open_node("/dev/dri/renderD%d", 128, chipset);
+	int fd = open_node("/dev/dri/renderD", 128, chipset);
 
 	igt_require_f(fd >= 0, "No known gpu render node found for chipset flags 0x%x\n",
 		      chipset);

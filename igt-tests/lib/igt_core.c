@@ -16,6 +16,8 @@
 
 sigjmp_buf igt_subtest_jmpbuf;
 
+extern const char *__igt_test_description __attribute__((weak));
+
 static const char *command_str;
 static bool list_subtests;
 static const char *run_subtest;
@@ -71,7 +73,6 @@ void igt_subtest_init_parse_opts(int *argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	extern const char *__igt_test_description __attribute__((weak));
 	int c;
 
 	command_str = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];

@@ -33,7 +33,7 @@ void igt_subtest_init_parse_opts(int *argc, char **argv);
 bool __igt_fixture(void);
 void __igt_fixture_complete(void);
 bool __igt_run_subtest(const char *name, const char *file, int line);
-void __igt_subtest_complete(void);
+__attribute__((noreturn)) void __igt_subtest_complete(void);
 __attribute__((noreturn)) void igt_exit(void);
 __attribute__((noreturn)) void igt_fail(int exitcode);
 __attribute__((noreturn, format(printf, 1, 2))) void igt_skip(const char *f, ...);

@@ -1157,6 +1157,7 @@ struct timing_case {
 	int err;
 };
 
+__attribute__((format(printf, 3, 4)))
 static void add_case(struct timing_case *c, int err, const char *f, ...)
 {
 	va_list ap;

@@ -519,11 +519,11 @@ static void *race_writer(void *arg)
 		int bo = rand_r(&seed) % RACE_BOS;
 		int page = rand_r(&seed) % RACE_PAGES;
 		unsigned long *m = &r->must_report[bo][page];
+		uint64_t *slot = (uint64_t *)(r->b[bo].map + page * ps);
 		unsigned long need, old;
 
 		/* Scans that finished before this write cannot report it. */
 		need = __atomic_load_n(&r->scans_done, __ATOMIC_ACQUIRE) + 1;
-		uint64_t *slot = (uint64_t *)(r->b[bo].map + page * ps);
 
 		/* A short burst, as real writers do: only the first faults. */
 		for (int i = 0; i < RACE_BURST; i++, seq++)
