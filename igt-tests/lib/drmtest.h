@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The subset of IGT's drmtest.h, ioctl_wrappers.h and igt_kms.h the vcoh
- * tests use, with IGT's names and behaviour.
+ * The subset of IGT's drmtest.h the vcoh tests use, with IGT's names and
+ * behaviour: a driver IGT does not know (vcoh) opens with DRIVER_ANY, and
+ * IGT_FORCE_DRIVER=name, when set and not empty, makes DRIVER_ANY open
+ * only that driver.
  */
 #ifndef DRMTEST_H
 #define DRMTEST_H
@@ -15,17 +17,25 @@
 #define DRIVER_INTEL	(1 << 0)
 #define DRIVER_VC4	(1 << 1)
 #define DRIVER_VGEM	(1 << 2)
-/* Any driver but vgem, like IGT; IGT_FORCE_DRIVER=name pins one. */
-#define DRIVER_ANY	(~DRIVER_VGEM)
+#define DRIVER_AMDGPU	(1 << 3)
+#define DRIVER_V3D	(1 << 4)
+#define DRIVER_PANFROST	(1 << 5)
+#define DRIVER_MSM	(1 << 6)
+#define DRIVER_XE	(1 << 7)
+#define DRIVER_VMWGFX	(1 << 8)
+#define DRIVER_VKMS	(1 << 9)
+#define DRIVER_VIRTIO	(1 << 10)
+/* Any driver but the virtual ones that would shadow a real device. */
+#define DRIVER_ANY	~(DRIVER_VGEM | DRIVER_VKMS | DRIVER_VIRTIO)
 
+void __set_forced_driver(const char *name);
 int __drm_open_driver(int chipset);
+int __drm_open_driver_render(int chipset);
 int drm_open_driver(int chipset);
 int drm_open_driver_render(int chipset);
 int drm_close_driver(int fd);
 
-#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
-
-#define igt_ioctl drmIoctl
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof(arr[0]))
 
 #define do_ioctl(fd, ioc, ioc_data) do { \
 	igt_assert_eq(igt_ioctl((fd), (ioc), (ioc_data)), 0); \
@@ -38,12 +48,6 @@ int drm_close_driver(int fd);
 	errno = 0; \
 } while (0)
 
-void gem_close(int fd, uint32_t handle);
-
-uint32_t kmstest_dumb_create(int fd, int width, int height, int bpp,
-			     unsigned int *stride, uint64_t *size);
-void *kmstest_dumb_map_buffer(int fd, uint32_t handle, uint64_t size,
-			      unsigned int prot);
-void kmstest_dumb_destroy(int fd, uint32_t handle);
+#include "ioctl_wrappers.h"
 
 #endif /* DRMTEST_H */
