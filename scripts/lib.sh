@@ -71,6 +71,18 @@ arm64)
 	GUEST_TIMEOUT=3600
 	;;
 esac
+# IGT_DIR: an IGT source tree built with meson in IGT_BUILD
+# ($IGT_DIR/build by default). make igt and make check then also build
+# the tests against it, into build/igt-real, for the host's arch; make
+# check runs them in the x86-64 guests, under IGT's igt_runner if it was
+# built.
+IGT_DIR=${IGT_DIR:-}
+if [ -n "$IGT_DIR" ]; then
+	IGT_DIR=$(cd "$IGT_DIR" && pwd) || { echo "IGT_DIR: no directory $IGT_DIR" >&2; exit 2; }
+fi
+IGT_BUILD=${IGT_BUILD:-${IGT_DIR:+$IGT_DIR/build}}
+IGT_REAL_BIN=$BUILD/igt-real
+IGT_RUNNER=${IGT_BUILD:+$IGT_BUILD/runner/igt_runner}
 # The arm64 guest's user space (scripts/deps unpacks it from Debian's
 # busybox-static and bash-static for arm64): see scripts/initramfs-init.
 GUEST_USERLAND=$BUILD/guest-arm64
@@ -95,7 +107,11 @@ kmake() {
 # arm64's are cross-built against libdrm-dev:arm64 (scripts/deps).
 igt_make() {
 	case "$GUEST_ARCH" in
-	x86_64) make -s -C "$top/igt-tests" "$@" ;;
+	x86_64) make -s -C "$top/igt-tests" "$@" &&
+		if [ -n "$IGT_DIR" ]; then
+			make -s -C "$top/igt-tests" IGT_DIR="$IGT_DIR" \
+				IGT_BUILD="$IGT_BUILD" OUT="$IGT_REAL_BIN" "$@"
+		fi ;;
 	arm64) PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
 		make -s -C "$top/igt-tests" OUT="$IGT_BIN" CC=aarch64-linux-gnu-gcc "$@" ;;
 	esac
