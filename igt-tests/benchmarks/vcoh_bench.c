@@ -1538,12 +1538,12 @@ static int wait_turn(const int *turn, int busy)
 	while ((t = __atomic_load_n(turn, __ATOMIC_ACQUIRE)) == busy) {
 		if (cpu_b < 0)
 			sched_yield();
-#if defined(__x86_64__) || defined(__i386__)
-		else
-			__builtin_ia32_pause();
-#elif defined(__aarch64__)
+#if defined(__aarch64__)
 		else
 			__asm__ __volatile__("yield" ::: "memory");
+#elif defined(__SSE2__)
+		else
+			__builtin_ia32_pause();
 #endif
 	}
 	return t;

@@ -992,7 +992,8 @@ static void goal_e2e(const struct bench_run *run, FILE *f)
 					  num(n->median), num(u->median));
 		}
 	}
-	goal_print(f, "e2e: native throughput at least upstream's (within 1%), every pattern and mode",
+	goal_print(f,
+		   "e2e: native throughput at least upstream's (within 1%), every pattern and mode",
 		   &g);
 
 	memset(&g, 0, sizeof(g));
