@@ -701,7 +701,7 @@ static int unlocked_scan(int fd, const struct tbo *b)
 	 * The guest-log rule's window for the warning this may print, at a
 	 * level igt_runner does not flag (its --dmesg-warn-level is 4).
 	 */
-	igt_kmsg(KMSG_INFO "expect-warning-begin: as_check_contract\n");
+	igt_kmsg(KMSG_INFO "expect-warning-begin: ptedirty_check_contract\n");
 	ret = write(dfd, offset, strlen(offset)) < 0 ? -errno : 0;
 	igt_kmsg(KMSG_INFO "expect-warning-end\n");
 	close(dfd);

@@ -13,13 +13,13 @@
  * Only the benchmark needs the choice: it compares the three in one boot.
  * The upstream backend exists when mm/mapping_dirty_helpers.c is built in
  * (CONFIG_DRM_VCOH_BENCH selects it). Its write-protection leaves the
- * ptes dirty (see apply_as_clean_wrprotect()), so a later walk that reads
+ * ptes dirty (see ptedirty_clean_wrprotect()), so a later walk that reads
  * dirty bits would take pages written and copied long ago for new writes:
  * in MKWRITE mode it records nothing from the ptes (pfn_mkwrite recorded
  * every write), and leaving MKWRITE it cleans them once, as vmwgfx does.
  */
 
-#include <linux/apply_as.h>
+#include <linux/ptedirty.h>
 #include <linux/bitmap.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -153,10 +153,10 @@ long vcoh_backend_clean(struct vcoh_bo *bo)
 
 	switch (bo->backend) {
 	case VCOH_BACKEND_NATIVE:
-		return apply_as_clean(vcoh_bo_mapping(bo), index, bo->num_pages,
+		return ptedirty_clean(vcoh_bo_mapping(bo), index, bo->num_pages,
 				      index, bo->dirty, bo->num_pages,
 				      &bo->dirty_start, &bo->dirty_end,
-				      &bo->as_ctx);
+				      &bo->dirty_ctx);
 	case VCOH_BACKEND_UPSTREAM:
 		return vcoh_upstream_clean(bo, 0, bo->num_pages);
 	}
@@ -200,10 +200,10 @@ long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
 				    false);
 		return 0;
 	}
-	return apply_as_clean_wrprotect(vcoh_bo_mapping(bo), index + first, nr,
+	return ptedirty_clean_wrprotect(vcoh_bo_mapping(bo), index + first, nr,
 					index, bo->dirty, bo->num_pages,
 					&bo->dirty_start, &bo->dirty_end,
-					&bo->as_ctx);
+					&bo->dirty_ctx);
 }
 
 /**

@@ -130,14 +130,14 @@ static long vcoh_scan_timing_run(struct vcoh_bo *bo, bool walk, u64 *ns)
 		return ret;
 	t0 = ktime_get_ns();
 	if (walk) {
-		ret = apply_as_count_mapped(vcoh_bo_mapping(bo),
+		ret = ptedirty_count_mapped(vcoh_bo_mapping(bo),
 					    vcoh_bo_index(bo), bo->num_pages,
-					    &bo->as_ctx);
+					    &bo->dirty_ctx);
 	} else {
 		ret = vcoh_dirty_scan(bo, &delta);
 		/* A scan that queued nothing needs no flush. */
 		flushes = ret < 0 || !delta.tlb_flushes_queued ? 0 :
-			  vcoh_sync_flush(vdev, bo->as_ctx.gen);
+			  vcoh_sync_flush(vdev, bo->dirty_ctx.gen);
 		if (flushes < 0)
 			ret = flushes;
 		else
@@ -240,9 +240,9 @@ DEFINE_SHOW_ATTRIBUTE(vcoh_device_stats);
 static int vcoh_flush_queue_show(struct seq_file *m, void *unused)
 {
 	struct vcoh_device *vdev = m->private;
-	struct as_flush_stats st;
+	struct ptedirty_flush_stats st;
 
-	as_flush_queue_stats(&vdev->flush_queue, &st);
+	ptedirty_flush_queue_stats(&vdev->flush_queue, &st);
 	seq_printf(m, "queued %llu merged %llu range_flushes %llu mm_flushes %llu batch_flushes %llu batched_mms %llu pages_flushed %llu dead_mm_skips %llu entries %llu entry_size %llu\n",
 		   st.queued, st.merged, st.range_flushes, st.mm_flushes,
 		   st.batch_flushes, st.batched_mms, st.pages_flushed,

@@ -78,7 +78,7 @@ void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end)
 
 /*
  * A write to a write-protected pte: MKWRITE records it. Every mode makes
- * the pte writable under the lock (apply_as_pfn_mkwrite), so that no scan,
+ * the pte writable under the lock (ptedirty_pfn_mkwrite), so that no scan,
  * mode switch or device write can run between the decision and the write.
  */
 vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
@@ -98,7 +98,7 @@ vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
 		vcoh_stats_add_device(to_vcoh_device(bo->base.dev),
 				      &(struct vcoh_stats){ .mkwrite_faults = 1 });
 	}
-	ret = apply_as_pfn_mkwrite(vmf, &bo->as_ctx);
+	ret = ptedirty_pfn_mkwrite(vmf, &bo->dirty_ctx);
 	dma_resv_unlock(bo->base.resv);
 	return ret;
 }
@@ -212,7 +212,7 @@ static long vcoh_dirty_auto(struct vcoh_bo *bo, pgoff_t written,
  */
 long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 {
-	s64 gen = bo->as_ctx.gen;
+	s64 gen = bo->dirty_ctx.gen;
 	pgoff_t scanned, written = 0;
 	long ret, sw;
 
@@ -254,7 +254,7 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 	delta->scans++;
 	delta->pages_scanned += scanned;
 	delta->pages_dirty += written;
-	if (bo->as_ctx.gen != gen)
+	if (bo->dirty_ctx.gen != gen)
 		delta->tlb_flushes_queued++;
 	return ret;
 }

@@ -65,7 +65,7 @@ static const struct drm_driver vcoh_driver = {
 
 static void vcoh_release_flush_queue(struct drm_device *drm, void *arg)
 {
-	as_flush_queue_fini(&to_vcoh_device(drm)->flush_queue);
+	ptedirty_flush_queue_fini(&to_vcoh_device(drm)->flush_queue);
 }
 
 static int __init vcoh_init(void)
@@ -95,7 +95,7 @@ static int __init vcoh_init(void)
 	ret = drmm_mutex_init(&vdev->drm, &vdev->bos_lock);
 	if (ret)
 		goto out_devres;
-	as_flush_queue_init(&vdev->flush_queue);
+	ptedirty_flush_queue_init(&vdev->flush_queue);
 	ret = drmm_add_action_or_reset(&vdev->drm, vcoh_release_flush_queue,
 				       NULL);
 	if (ret)

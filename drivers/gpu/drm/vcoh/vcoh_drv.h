@@ -2,7 +2,7 @@
 #ifndef _VCOH_DRV_H_
 #define _VCOH_DRV_H_
 
-#include <linux/apply_as.h>
+#include <linux/ptedirty.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
@@ -53,7 +53,7 @@ struct vcoh_stats {
 struct vcoh_device {
 	struct drm_device drm;
 	struct platform_device *pdev;
-	struct as_flush_queue flush_queue;
+	struct ptedirty_flush_queue flush_queue;
 	spinlock_t stats_lock;	/* protects stats */
 	struct vcoh_stats stats;
 	struct mutex bos_lock;	/* protects bos */
@@ -85,7 +85,7 @@ enum vcoh_backend {
  * @dirty: a bit per page written since the last copy to the device
  * @dirty_start: first bit set in @dirty
  * @dirty_end: one past the last bit set; @dirty_start >= @dirty_end: none
- * @as_ctx: the dirty helpers' context, with the object's dma_resv lock
+ * @dirty_ctx: the dirty helpers' context, with the object's dma_resv lock
  * @stats: the object's counters
  * @link: entry in the device's list of objects
  *
@@ -108,7 +108,7 @@ struct vcoh_bo {
 	unsigned long *dirty;
 	pgoff_t dirty_start;
 	pgoff_t dirty_end;
-	struct apply_as_ctx as_ctx;
+	struct ptedirty_ctx dirty_ctx;
 	struct vcoh_stats stats;
 	struct list_head link;
 };

@@ -38,14 +38,14 @@ void vcoh_stats_add_device(struct vcoh_device *vdev,
 
 void vcoh_stats_read_device(struct vcoh_device *vdev, struct vcoh_stats *out)
 {
-	struct as_flush_stats flush;
+	struct ptedirty_flush_stats flush;
 
 	spin_lock(&vdev->stats_lock);
 	*out = vdev->stats;
 	spin_unlock(&vdev->stats_lock);
 
 	/* The queue sees every flush, pfn_mkwrite's too: its counts win. */
-	as_flush_queue_stats(&vdev->flush_queue, &flush);
+	ptedirty_flush_queue_stats(&vdev->flush_queue, &flush);
 	out->tlb_flushes_queued = flush.queued;
 	out->tlb_flushes_issued = flush.range_flushes + flush.mm_flushes +
 				  flush.batch_flushes;

@@ -24,7 +24,7 @@
  */
 int vcoh_sync_flush(struct vcoh_device *vdev, s64 gen)
 {
-	return gen > 0 ? as_flush_to_gen(&vdev->flush_queue, gen) : 0;
+	return gen > 0 ? ptedirty_flush_to_gen(&vdev->flush_queue, gen) : 0;
 }
 
 static int vcoh_sync_locked(struct vcoh_device *vdev, struct vcoh_sync *sync,
@@ -43,7 +43,7 @@ static int vcoh_sync_locked(struct vcoh_device *vdev, struct vcoh_sync *sync,
 			return changed;
 		sync->ptes_changed += changed;
 		sync->pages_scanned += delta.pages_scanned;
-		gen = max(gen, bo->as_ctx.gen);
+		gen = max(gen, bo->dirty_ctx.gen);
 		vcoh_stats_add(&bo->stats, &delta);
 		vcoh_stats_add(total, &delta);
 	}

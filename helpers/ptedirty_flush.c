@@ -10,7 +10,7 @@
  * core mm expects of anyone who changed ptes and has not flushed yet.
  */
 
-#include <linux/apply_as.h>
+#include <linux/ptedirty.h>
 #include <linux/export.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
@@ -19,8 +19,8 @@
 #include <linux/slab.h>
 #include <asm/tlbflush.h>
 
-#include "apply_as_compat.h"
-#include "apply_as_internal.h"
+#include "ptedirty_compat.h"
+#include "ptedirty_internal.h"
 
 /*
  * What waits in a queue is kept per mm, not per range: a flush covers the
@@ -31,15 +31,15 @@
  */
 
 /* Ranges a span keeps besides its bounds, for a precise local flush. */
-#define AS_SPAN_RANGES	8
+#define PTEDIRTY_SPAN_RANGES	8
 
 /*
  * A span of one mm waiting for a flush; empty while start >= end. Up to
- * AS_SPAN_RANGES of the ranges in it are kept too (@nr of them, until
+ * PTEDIRTY_SPAN_RANGES of the ranges in it are kept too (@nr of them, until
  * @overflow): when only this CPU runs the mm, flushing just those costs
  * less than flushing all of it, which a span above the ceiling would.
  */
-struct as_flush_span {
+struct ptedirty_flush_span {
 	unsigned long start;
 	unsigned long end;
 	s64 gen;
@@ -48,11 +48,11 @@ struct as_flush_span {
 	struct {
 		unsigned long start;
 		unsigned long end;
-	} ranges[AS_SPAN_RANGES];
+	} ranges[PTEDIRTY_SPAN_RANGES];
 };
 
-static void as_span_add(struct as_flush_span *s, unsigned long start,
-			unsigned long end)
+static void ptedirty_span_add(struct ptedirty_flush_span *s,
+			      unsigned long start, unsigned long end)
 {
 	unsigned int i;
 
@@ -72,7 +72,7 @@ static void as_span_add(struct as_flush_span *s, unsigned long start,
 			return;
 		}
 	}
-	if (s->nr == AS_SPAN_RANGES) {
+	if (s->nr == PTEDIRTY_SPAN_RANGES) {
 		s->overflow = true;
 		return;
 	}
@@ -82,7 +82,8 @@ static void as_span_add(struct as_flush_span *s, unsigned long start,
 }
 
 /* Pages in the span's kept ranges (an overlap counts twice), or ULONG_MAX. */
-static unsigned long as_span_range_pages(const struct as_flush_span *s)
+static unsigned long
+ptedirty_span_range_pages(const struct ptedirty_flush_span *s)
 {
 	unsigned long pages = 0;
 	unsigned int i;
@@ -95,7 +96,7 @@ static unsigned long as_span_range_pages(const struct as_flush_span *s)
 }
 
 /**
- * struct as_flush_mm - what one mm has waiting in a queue
+ * struct ptedirty_flush_mm - what one mm has waiting in a queue
  * @node: entry in the queue's hash of mms
  * @pending_link: entry on the queue's pending list, while @pending is set
  * @inflight_link: entry on the queue's inflight list, while @inflight is set
@@ -108,26 +109,27 @@ static unsigned long as_span_range_pages(const struct as_flush_span *s)
  * Each of the two spans, while it is set, holds one tlb_flush_pending
  * count of @mm.
  */
-struct as_flush_mm {
+struct ptedirty_flush_mm {
 	struct hlist_node node;
 	struct list_head pending_link;
 	struct list_head inflight_link;
 	struct mm_struct *mm;
-	struct as_flush_span pending;
-	struct as_flush_span inflight;
-	struct as_flush_mm *next_spare;
+	struct ptedirty_flush_span pending;
+	struct ptedirty_flush_span inflight;
+	struct ptedirty_flush_mm *next_spare;
 };
 
 /*
  * Entries a flush let go of are kept for the next cycle's mms, up to
- * AS_FLUSH_SPARE of them: a submit then allocates nothing.
+ * PTEDIRTY_FLUSH_SPARE of them: a submit then allocates nothing.
  */
-static void as_put_spare(struct as_flush_queue *queue, struct as_flush_mm *e)
+static void ptedirty_put_spare(struct ptedirty_flush_queue *queue,
+			       struct ptedirty_flush_mm *e)
 {
 	lockdep_assert_held(&queue->lock);
 	if (!e)
 		return;
-	if (queue->nr_spare >= AS_FLUSH_SPARE) {
+	if (queue->nr_spare >= PTEDIRTY_FLUSH_SPARE) {
 		/* kfree() takes no sleeping lock: fine under a spinlock. */
 		kfree(e);
 		queue->stats.entries--;
@@ -138,23 +140,23 @@ static void as_put_spare(struct as_flush_queue *queue, struct as_flush_mm *e)
 	queue->nr_spare++;
 }
 
-static bool as_span_set(const struct as_flush_span *s)
+static bool ptedirty_span_set(const struct ptedirty_flush_span *s)
 {
 	return s->start < s->end;
 }
 
 /* The generation of @s when it overlaps [start, end), else 0. */
-static s64 as_span_covers(const struct as_flush_span *s, unsigned long start,
-			  unsigned long end)
+static s64 ptedirty_span_covers(const struct ptedirty_flush_span *s,
+				unsigned long start, unsigned long end)
 {
 	return s->start < end && start < s->end ? s->gen : 0;
 }
 
 /**
- * as_flush_queue_init - initialize a flush queue
+ * ptedirty_flush_queue_init - initialize a flush queue
  * @queue: the queue
  */
-void as_flush_queue_init(struct as_flush_queue *queue)
+void ptedirty_flush_queue_init(struct ptedirty_flush_queue *queue)
 {
 	spin_lock_init(&queue->lock);
 	mutex_init(&queue->flush_lock);
@@ -166,26 +168,26 @@ void as_flush_queue_init(struct as_flush_queue *queue)
 	queue->nr_pending = 0;
 	queue->gen = 0;
 	queue->flushed_gen = 0;
-	queue->ceiling = AS_FLUSH_CEILING_DEFAULT;
-	queue->batch_min_mms = AS_FLUSH_BATCH_MIN_MMS_DEFAULT;
+	queue->ceiling = PTEDIRTY_FLUSH_CEILING_DEFAULT;
+	queue->batch_min_mms = PTEDIRTY_FLUSH_BATCH_MIN_MMS_DEFAULT;
 	memset(&queue->stats, 0, sizeof(queue->stats));
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
 	memset(&queue->batch, 0, sizeof(queue->batch));
 #endif
 }
-EXPORT_SYMBOL_GPL(as_flush_queue_init);
+EXPORT_SYMBOL_GPL(ptedirty_flush_queue_init);
 
 /**
- * as_flush_queue_fini - flush what is pending and tear a queue down
+ * ptedirty_flush_queue_fini - flush what is pending and tear a queue down
  * @queue: the queue
  *
  * Nobody may queue to @queue any more.
  */
-void as_flush_queue_fini(struct as_flush_queue *queue)
+void ptedirty_flush_queue_fini(struct ptedirty_flush_queue *queue)
 {
-	struct as_flush_mm *e;
+	struct ptedirty_flush_mm *e;
 
-	as_flush_all(queue);
+	ptedirty_flush_all(queue);
 	WARN_ON_ONCE(READ_ONCE(queue->nr_pending));
 	WARN_ON_ONCE(!hash_empty(queue->mms));
 	while ((e = queue->spare)) {
@@ -194,12 +196,12 @@ void as_flush_queue_fini(struct as_flush_queue *queue)
 	}
 	mutex_destroy(&queue->flush_lock);
 }
-EXPORT_SYMBOL_GPL(as_flush_queue_fini);
+EXPORT_SYMBOL_GPL(ptedirty_flush_queue_fini);
 
-static struct as_flush_mm *as_find_mm(struct as_flush_queue *queue,
-				      struct mm_struct *mm)
+static struct ptedirty_flush_mm *
+ptedirty_find_mm(struct ptedirty_flush_queue *queue, struct mm_struct *mm)
 {
-	struct as_flush_mm *e;
+	struct ptedirty_flush_mm *e;
 
 	lockdep_assert_held(&queue->lock);
 	hash_for_each_possible(queue->mms, e, node, (unsigned long)mm)
@@ -209,36 +211,39 @@ static struct as_flush_mm *as_find_mm(struct as_flush_queue *queue,
 }
 
 /* The tlb_flush_pending counts of @e's mm that the queue holds. */
-static unsigned int as_spans_of(const struct as_flush_mm *e)
+static unsigned int ptedirty_spans_of(const struct ptedirty_flush_mm *e)
 {
-	return e ? as_span_set(&e->pending) + as_span_set(&e->inflight) : 0;
+	return e ? ptedirty_span_set(&e->pending) +
+			       ptedirty_span_set(&e->inflight) :
+		   0;
 }
 
 /* The newest generation of a span of @e overlapping [start, end). */
-static s64 as_covering_gen(const struct as_flush_mm *e, unsigned long start,
-			   unsigned long end)
+static s64 ptedirty_covering_gen(const struct ptedirty_flush_mm *e,
+				 unsigned long start, unsigned long end)
 {
 	if (!e)
 		return 0;
-	return max(as_span_covers(&e->pending, start, end),
-		   as_span_covers(&e->inflight, start, end));
+	return max(ptedirty_span_covers(&e->pending, start, end),
+		   ptedirty_span_covers(&e->inflight, start, end));
 }
 
 /* Flush [start, end) of @mm without a vma: what the mmu_gather code does. */
-static void as_flush_mm_range(struct mm_struct *mm, unsigned long start,
-			      unsigned long end)
+static void ptedirty_flush_mm_range(struct mm_struct *mm, unsigned long start,
+				    unsigned long end)
 {
 	struct vm_area_struct vma = TLB_FLUSH_VMA(mm, 0);
 
 	flush_tlb_range(&vma, start, end);
 }
 
-s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
-		   unsigned long start, unsigned long end,
-		   unsigned long wide_start, unsigned long wide_end,
-		   unsigned int own_pending, gfp_t gfp)
+s64 ptedirty_queue_range(struct ptedirty_flush_queue *queue,
+			 struct mm_struct *mm, unsigned long start,
+			 unsigned long end, unsigned long wide_start,
+			 unsigned long wide_end, unsigned int own_pending,
+			 gfp_t gfp)
 {
-	struct as_flush_mm *e, *new = NULL;
+	struct ptedirty_flush_mm *e, *new = NULL;
 	bool allocated = false;
 	s64 gen;
 
@@ -248,7 +253,7 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 
 	spin_lock(&queue->lock);
 	for (;;) {
-		e = as_find_mm(queue, mm);
+		e = ptedirty_find_mm(queue, mm);
 		/*
 		 * Someone else changed ptes of this mm and has not flushed
 		 * yet: the ptes this walk found already protected may still
@@ -256,7 +261,7 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		 * as upstream does.
 		 */
 		if (atomic_read(&mm->tlb_flush_pending) >
-		    own_pending + as_spans_of(e)) {
+		    own_pending + ptedirty_spans_of(e)) {
 			start = wide_start;
 			end = wide_end;
 		}
@@ -266,8 +271,8 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 			 * not flushed yet may have protected these ptes: its
 			 * flush is the one to wait for.
 			 */
-			gen = as_covering_gen(e, wide_start, wide_end);
-			as_put_spare(queue, new);
+			gen = ptedirty_covering_gen(e, wide_start, wide_end);
+			ptedirty_put_spare(queue, new);
 			spin_unlock(&queue->lock);
 			return gen;
 		}
@@ -295,34 +300,34 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
 		queue->stats.range_flushes++;
 		queue->stats.pages_flushed += (end - start) >> PAGE_SHIFT;
 		spin_unlock(&queue->lock);
-		as_flush_mm_range(mm, start, end);
+		ptedirty_flush_mm_range(mm, start, end);
 		return gen;
 	}
 	if (!e) {
 		e = new;
 		new = NULL;
-		*e = (struct as_flush_mm){ .mm = mm };
+		*e = (struct ptedirty_flush_mm){ .mm = mm };
 		INIT_LIST_HEAD(&e->pending_link);
 		INIT_LIST_HEAD(&e->inflight_link);
 		mmgrab(mm);
 		hash_add(queue->mms, &e->node, (unsigned long)mm);
 	}
-	if (as_span_set(&e->pending)) {
+	if (ptedirty_span_set(&e->pending)) {
 		queue->stats.merged++;
 	} else {
 		inc_tlb_flush_pending(mm);
 		list_add_tail(&e->pending_link, &queue->pending);
 		WRITE_ONCE(queue->nr_pending, queue->nr_pending + 1);
 	}
-	as_span_add(&e->pending, start, end);
+	ptedirty_span_add(&e->pending, start, end);
 	e->pending.gen = gen;
-	as_put_spare(queue, new);
+	ptedirty_put_spare(queue, new);
 	spin_unlock(&queue->lock);
 	return gen;
 }
 
 /**
- * as_queue_flush - record a range that needs a TLB flush, flush nothing
+ * ptedirty_queue_flush - record a range that needs a TLB flush, flush nothing
  * @queue: the flush queue
  * @mm: address space whose ptes in the range changed
  * @start: first address of the range
@@ -334,29 +339,31 @@ s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
  * mm_tlb_flush_nested() are true for core mm. The caller must hold @mm (a
  * user or a count reference) during the call. Might sleep.
  *
- * Return: the generation of the range, to pass to as_flush_to_gen(), or
+ * Return: the generation of the range, to pass to ptedirty_flush_to_gen(), or
  * -EINVAL for a NULL queue or mm or an empty or inverted range.
  */
-s64 as_queue_flush(struct as_flush_queue *queue, struct mm_struct *mm,
-		   unsigned long start, unsigned long end)
+s64 ptedirty_queue_flush(struct ptedirty_flush_queue *queue,
+			 struct mm_struct *mm, unsigned long start,
+			 unsigned long end)
 {
 	if (!queue || !mm || start >= end)
 		return -EINVAL;
 
 	start = round_down(start, PAGE_SIZE);
 	end = round_up(end, PAGE_SIZE);
-	return as_queue_range(queue, mm, start, end, start, end, 0, GFP_KERNEL);
+	return ptedirty_queue_range(queue, mm, start, end, start, end, 0,
+				    GFP_KERNEL);
 }
-EXPORT_SYMBOL_GPL(as_queue_flush);
+EXPORT_SYMBOL_GPL(ptedirty_queue_flush);
 
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
 /* Whether a flush of @mm must reach other CPUs (always, on arm64). */
-static bool as_flush_is_remote(struct mm_struct *mm)
+static bool ptedirty_flush_is_remote(struct mm_struct *mm)
 {
-	return as_tlbbatch_should_defer(mm);
+	return ptedirty_tlbbatch_should_defer(mm);
 }
 #else
-static bool as_flush_is_remote(struct mm_struct *mm)
+static bool ptedirty_flush_is_remote(struct mm_struct *mm)
 {
 	return true;
 }
@@ -370,27 +377,29 @@ static bool as_flush_is_remote(struct mm_struct *mm)
  * the ceiling whose kept ranges are not is flushed range by range, which
  * keeps the rest of this CPU's TLB. Returns the calls made.
  */
-static unsigned int as_flush_span(struct as_flush_queue *queue,
-				  struct mm_struct *mm,
-				  const struct as_flush_span *s,
-				  struct as_flush_stats *st)
+static unsigned int ptedirty_flush_span(struct ptedirty_flush_queue *queue,
+					struct mm_struct *mm,
+					const struct ptedirty_flush_span *s,
+					struct ptedirty_flush_stats *st)
 {
 	unsigned long pages = (s->end - s->start) >> PAGE_SHIFT;
 	unsigned int i;
 
 	if (pages <= queue->ceiling) {
-		as_flush_mm_range(mm, s->start, s->end);
+		ptedirty_flush_mm_range(mm, s->start, s->end);
 		st->range_flushes++;
 		st->pages_flushed += pages;
 		return 1;
 	}
-	if (as_span_range_pages(s) > queue->ceiling || as_flush_is_remote(mm)) {
+	if (ptedirty_span_range_pages(s) > queue->ceiling ||
+	    ptedirty_flush_is_remote(mm)) {
 		flush_tlb_mm(mm);
 		st->mm_flushes++;
 		return 1;
 	}
 	for (i = 0; i < s->nr; i++) {
-		as_flush_mm_range(mm, s->ranges[i].start, s->ranges[i].end);
+		ptedirty_flush_mm_range(mm, s->ranges[i].start,
+					s->ranges[i].end);
 		st->range_flushes++;
 		st->pages_flushed += (s->ranges[i].end - s->ranges[i].start) >>
 				     PAGE_SHIFT;
@@ -406,8 +415,9 @@ static unsigned int as_flush_span(struct as_flush_queue *queue,
  * up by their TLB generation when they switch to them); arm64 issues the
  * TLBIs of each span now and waits for all of them with one DSB.
  */
-static void as_batch_add(struct as_flush_queue *queue, struct mm_struct *mm,
-			 const struct as_flush_span *s)
+static void ptedirty_batch_add(struct ptedirty_flush_queue *queue,
+			       struct mm_struct *mm,
+			       const struct ptedirty_flush_span *s)
 {
 #ifdef CONFIG_ARM64
 	struct vm_area_struct vma = TLB_FLUSH_VMA(mm, 0);
@@ -418,14 +428,14 @@ static void as_batch_add(struct as_flush_queue *queue, struct mm_struct *mm,
 		__flush_tlb_range_nosync(&vma, s->start, s->end, PAGE_SIZE,
 					 true, 3);
 #else
-	as_tlbbatch_add(&queue->batch, mm, s->start);
+	ptedirty_tlbbatch_add(&queue->batch, mm, s->start);
 #endif
 }
 
 /* Whether one batch serves this flush better than a call per mm. */
-static bool as_use_batch(struct as_flush_queue *queue)
+static bool ptedirty_use_batch(struct ptedirty_flush_queue *queue)
 {
-	struct as_flush_mm *e;
+	struct ptedirty_flush_mm *e;
 	unsigned int n = 0;
 
 	if (!queue->batch_min_mms)
@@ -433,28 +443,29 @@ static bool as_use_batch(struct as_flush_queue *queue)
 	/* Only a shootdown to other CPUs costs an IPI round. */
 	list_for_each_entry(e, &queue->inflight, inflight_link)
 		if (atomic_read(&e->mm->mm_users) &&
-		    as_flush_is_remote(e->mm) &&
+		    ptedirty_flush_is_remote(e->mm) &&
 		    ++n >= queue->batch_min_mms)
 			return true;
 	return false;
 }
 #else
-static void as_batch_add(struct as_flush_queue *queue, struct mm_struct *mm,
-			 const struct as_flush_span *s)
+static void ptedirty_batch_add(struct ptedirty_flush_queue *queue,
+			       struct mm_struct *mm,
+			       const struct ptedirty_flush_span *s)
 {
 }
 
-static bool as_use_batch(struct as_flush_queue *queue)
+static bool ptedirty_use_batch(struct ptedirty_flush_queue *queue)
 {
 	return false;
 }
 #endif
 
 /* Flush everything pending. Called with the flush lock held. */
-static int as_flush_pending(struct as_flush_queue *queue)
+static int ptedirty_flush_pending(struct ptedirty_flush_queue *queue)
 {
-	struct as_flush_stats st = {};
-	struct as_flush_mm *e, *tmp;
+	struct ptedirty_flush_stats st = {};
+	struct ptedirty_flush_mm *e, *tmp;
 	LIST_HEAD(freed);
 	unsigned int calls = 0;
 	bool batch;
@@ -466,7 +477,7 @@ static int as_flush_pending(struct as_flush_queue *queue)
 	target = queue->gen;
 	list_for_each_entry_safe(e, tmp, &queue->pending, pending_link) {
 		e->inflight = e->pending;
-		e->pending = (struct as_flush_span){};
+		e->pending = (struct ptedirty_flush_span){};
 		list_del_init(&e->pending_link);
 		list_add_tail(&e->inflight_link, &queue->inflight);
 	}
@@ -476,7 +487,7 @@ static int as_flush_pending(struct as_flush_queue *queue)
 	 * Only the holder of the flush lock changes the inflight list and
 	 * the inflight spans, so it may read them unlocked.
 	 */
-	batch = as_use_batch(queue);
+	batch = ptedirty_use_batch(queue);
 	list_for_each_entry(e, &queue->inflight, inflight_link) {
 		/* The address space is gone: exit_mmap() flushed all of it. */
 		if (!atomic_read(&e->mm->mm_users)) {
@@ -484,11 +495,11 @@ static int as_flush_pending(struct as_flush_queue *queue)
 			continue;
 		}
 		if (batch) {
-			as_batch_add(queue, e->mm, &e->inflight);
+			ptedirty_batch_add(queue, e->mm, &e->inflight);
 			st.batched_mms++;
 		} else {
-			calls += as_flush_span(queue, e->mm, &e->inflight,
-					       &st);
+			calls += ptedirty_flush_span(queue, e->mm, &e->inflight,
+						     &st);
 		}
 	}
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
@@ -502,11 +513,11 @@ static int as_flush_pending(struct as_flush_queue *queue)
 	spin_lock(&queue->lock);
 	list_for_each_entry_safe(e, tmp, &queue->inflight, inflight_link) {
 		list_del_init(&e->inflight_link);
-		e->inflight = (struct as_flush_span){};
+		e->inflight = (struct ptedirty_flush_span){};
 		dec_tlb_flush_pending(e->mm);
 		WRITE_ONCE(queue->nr_pending, queue->nr_pending - 1);
 		/* Queued again while it was flushed: the entry stays. */
-		if (as_span_set(&e->pending))
+		if (ptedirty_span_set(&e->pending))
 			continue;
 		hash_del(&e->node);
 		list_add(&e->inflight_link, &freed);
@@ -522,19 +533,19 @@ static int as_flush_pending(struct as_flush_queue *queue)
 	list_for_each_entry_safe(e, tmp, &freed, inflight_link) {
 		mmdrop(e->mm);
 		spin_lock(&queue->lock);
-		as_put_spare(queue, e);
+		ptedirty_put_spare(queue, e);
 		spin_unlock(&queue->lock);
 	}
 
-	/* Pairs with the acquire in as_flush_to_gen(). */
+	/* Pairs with the acquire in ptedirty_flush_to_gen(). */
 	smp_store_release(&queue->flushed_gen, target);
 	return calls;
 }
 
 /**
- * as_flush_to_gen - flush every range queued up to a generation
+ * ptedirty_flush_to_gen - flush every range queued up to a generation
  * @queue: the flush queue
- * @gen: a generation returned by as_queue_flush() or a walk
+ * @gen: a generation returned by ptedirty_queue_flush() or a walk
  *
  * Flushes everything pending in @queue: with one call per mm (a range
  * flush over the span of the mm's pending pages, or a whole-mm flush when
@@ -547,58 +558,63 @@ static int as_flush_pending(struct as_flush_queue *queue)
  * Return: the number of TLB flushes this call issued, or -EINVAL when
  * @gen was never handed out by @queue.
  */
-int as_flush_to_gen(struct as_flush_queue *queue, s64 gen)
+int ptedirty_flush_to_gen(struct ptedirty_flush_queue *queue, s64 gen)
 {
 	int ret = 0;
 
 	might_sleep();
 	if (!queue || gen <= 0 || gen > READ_ONCE(queue->gen))
 		return -EINVAL;
-	/* Pairs with the release in as_flush_pending(): the flush is done. */
+	/*
+	 * Pairs with the release in ptedirty_flush_pending(): the flush is
+	 * done.
+	 */
 	if (smp_load_acquire(&queue->flushed_gen) >= gen)
 		return 0;
 
 	mutex_lock(&queue->flush_lock);
 	if (queue->flushed_gen < gen)
-		ret = as_flush_pending(queue);
+		ret = ptedirty_flush_pending(queue);
 	mutex_unlock(&queue->flush_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(as_flush_to_gen);
+EXPORT_SYMBOL_GPL(ptedirty_flush_to_gen);
 
 /**
- * as_flush_all - flush everything queued so far
+ * ptedirty_flush_all - flush everything queued so far
  * @queue: the flush queue
  *
  * Return: the number of TLB flushes issued, or -EINVAL for a NULL queue.
  */
-int as_flush_all(struct as_flush_queue *queue)
+int ptedirty_flush_all(struct ptedirty_flush_queue *queue)
 {
 	s64 gen;
 
 	if (!queue)
 		return -EINVAL;
 	gen = READ_ONCE(queue->gen);
-	return gen ? as_flush_to_gen(queue, gen) : 0;
+	return gen ? ptedirty_flush_to_gen(queue, gen) : 0;
 }
-EXPORT_SYMBOL_GPL(as_flush_all);
+EXPORT_SYMBOL_GPL(ptedirty_flush_all);
 
 /**
- * as_wait_for_pending_flushes - make sure an address has no stale TLB entry
+ * ptedirty_wait_for_pending_flushes - make sure an address has no stale
+ * TLB entry
  * @queue: the flush queue
  * @mm: the faulting address space
  * @address: the faulting address
  *
  * For a driver's fault and mkwrite handlers: when @address lies in the
- * span @queue holds for @mm and has not flushed yet, flush before returning (at most one flush,
- * or a wait for the one in progress). When nothing of @mm is pending the
- * check takes no lock. Might sleep.
+ * span @queue holds for @mm and has not flushed yet, flush before
+ * returning (at most one flush, or a wait for the one in progress). When
+ * nothing of @mm is pending the check takes no lock. Might sleep.
  *
  * Return: the number of TLB flushes issued, or -EINVAL for a NULL queue
  * or mm.
  */
-int as_wait_for_pending_flushes(struct as_flush_queue *queue,
-				struct mm_struct *mm, unsigned long address)
+int ptedirty_wait_for_pending_flushes(struct ptedirty_flush_queue *queue,
+				      struct mm_struct *mm,
+				      unsigned long address)
 {
 	s64 gen;
 
@@ -613,24 +629,25 @@ int as_wait_for_pending_flushes(struct as_flush_queue *queue,
 		return 0;
 
 	spin_lock(&queue->lock);
-	gen = as_covering_gen(as_find_mm(queue, mm), address, address + 1);
+	gen = ptedirty_covering_gen(ptedirty_find_mm(queue, mm), address,
+				    address + 1);
 	spin_unlock(&queue->lock);
 
-	return gen ? as_flush_to_gen(queue, gen) : 0;
+	return gen ? ptedirty_flush_to_gen(queue, gen) : 0;
 }
-EXPORT_SYMBOL_GPL(as_wait_for_pending_flushes);
+EXPORT_SYMBOL_GPL(ptedirty_wait_for_pending_flushes);
 
 /**
- * as_flush_queue_stats - read a flush queue's counters
+ * ptedirty_flush_queue_stats - read a flush queue's counters
  * @queue: the flush queue
  * @stats: filled with a consistent copy of the counters
  */
-void as_flush_queue_stats(struct as_flush_queue *queue,
-			  struct as_flush_stats *stats)
+void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
+				struct ptedirty_flush_stats *stats)
 {
 	spin_lock(&queue->lock);
 	*stats = queue->stats;
 	spin_unlock(&queue->lock);
-	stats->entry_size = sizeof(struct as_flush_mm);
+	stats->entry_size = sizeof(struct ptedirty_flush_mm);
 }
-EXPORT_SYMBOL_GPL(as_flush_queue_stats);
+EXPORT_SYMBOL_GPL(ptedirty_flush_queue_stats);

@@ -3,8 +3,8 @@
  * The kernel interfaces the dirty-tracking helpers use that changed
  * between the kernels they support (6.1 and 6.12).
  */
-#ifndef _MM_APPLY_AS_COMPAT_H
-#define _MM_APPLY_AS_COMPAT_H
+#ifndef _MM_PTEDIRTY_COMPAT_H
+#define _MM_PTEDIRTY_COMPAT_H
 
 #include <linux/mmu_notifier.h>
 #include <linux/pgtable.h>
@@ -12,10 +12,10 @@
 #include <asm/tlbflush.h>
 
 /* 6.3 dropped the vma argument of mmu_notifier_range_init(). */
-static inline void as_notifier_range_init(struct mmu_notifier_range *range,
-					  struct vm_area_struct *vma,
-					  unsigned long start,
-					  unsigned long end)
+static inline void
+ptedirty_notifier_range_init(struct mmu_notifier_range *range,
+			     struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end)
 {
 #if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
 	mmu_notifier_range_init(range, MMU_NOTIFY_PROTECTION_PAGE, 0, vma,
@@ -27,7 +27,7 @@ static inline void as_notifier_range_init(struct mmu_notifier_range *range,
 }
 
 /* 6.5 renamed pmd_read_atomic() to pmdp_get_lockless(). */
-static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
+static inline pmd_t ptedirty_pmdp_get_lockless(pmd_t *pmd)
 {
 #if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
 	return pmd_read_atomic(pmd);
@@ -42,9 +42,9 @@ static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
  * confuse sparse's lock-context tracking).
  */
 #if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
-#define as_pte_map_failed(pte)	((void)(pte), false)
+#define ptedirty_pte_map_failed(pte)	((void)(pte), false)
 #else
-#define as_pte_map_failed(pte)	(!(pte))
+#define ptedirty_pte_map_failed(pte)	(!(pte))
 #endif
 
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
@@ -52,7 +52,7 @@ static inline pmd_t as_pmdp_get_lockless(pmd_t *pmd)
  * Whether a flush of @mm must reach other CPUs. 6.5 made the test that
  * reclaim does an arch hook; before, x86 was the only arch to batch.
  */
-static inline bool as_tlbbatch_should_defer(struct mm_struct *mm)
+static inline bool ptedirty_tlbbatch_should_defer(struct mm_struct *mm)
 {
 #if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
 	bool remote = cpumask_any_but(mm_cpumask(mm), get_cpu()) < nr_cpu_ids;
@@ -65,8 +65,9 @@ static inline bool as_tlbbatch_should_defer(struct mm_struct *mm)
 }
 
 /* 6.5 renamed arch_tlbbatch_add_mm() and gave it an address. */
-static inline void as_tlbbatch_add(struct arch_tlbflush_unmap_batch *batch,
-				   struct mm_struct *mm, unsigned long uaddr)
+static inline void
+ptedirty_tlbbatch_add(struct arch_tlbflush_unmap_batch *batch,
+		      struct mm_struct *mm, unsigned long uaddr)
 {
 #if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
 	arch_tlbbatch_add_mm(batch, mm);
@@ -76,4 +77,4 @@ static inline void as_tlbbatch_add(struct arch_tlbflush_unmap_batch *batch,
 }
 #endif
 
-#endif /* _MM_APPLY_AS_COMPAT_H */
+#endif /* _MM_PTEDIRTY_COMPAT_H */

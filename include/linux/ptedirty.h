@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Page-table dirty tracking for VM_IO mappings of an address space, with
- * batched TLB flushes. See Documentation/apply-as.rst.
+ * batched TLB flushes. See Documentation/ptedirty.rst.
  */
-#ifndef _LINUX_APPLY_AS_H
-#define _LINUX_APPLY_AS_H
+#ifndef _LINUX_PTEDIRTY_H
+#define _LINUX_PTEDIRTY_H
 
 #include <linux/hashtable.h>
 #include <linux/list.h>
@@ -18,22 +18,22 @@ struct address_space;
 struct vm_fault;
 
 /* Above a span of this many pages pending in one mm, flush the whole mm. */
-#define AS_FLUSH_CEILING_DEFAULT	33
+#define PTEDIRTY_FLUSH_CEILING_DEFAULT	33
 /*
  * From this many mms that need a shootdown, one cross-mm batch replaces
  * the flush per mm: one IPI round instead of one per mm.
  */
-#define AS_FLUSH_BATCH_MIN_MMS_DEFAULT	2
+#define PTEDIRTY_FLUSH_BATCH_MIN_MMS_DEFAULT	2
 /* The queue hashes its entries, one per mm, into 2^this buckets. */
-#define AS_FLUSH_HASH_BITS		6
+#define PTEDIRTY_FLUSH_HASH_BITS		6
 /* Entries a queue keeps for reuse once their flush is done. */
-#define AS_FLUSH_SPARE			16
+#define PTEDIRTY_FLUSH_SPARE			16
 
-struct as_flush_mm;
+struct ptedirty_flush_mm;
 
 /**
- * struct as_flush_stats - what a flush queue has done so far
- * @queued: ranges handed to as_queue_flush()
+ * struct ptedirty_flush_stats - what a flush queue has done so far
+ * @queued: ranges handed to ptedirty_queue_flush()
  * @merged: of those, ranges merged into the span pending for their mm
  * @range_flushes: flush_tlb_range() calls issued
  * @mm_flushes: whole-mm flushes issued (pending span above the ceiling)
@@ -45,7 +45,7 @@ struct as_flush_mm;
  *	memory is @entries times @entry_size, whatever the ranges queued
  * @entry_size: bytes of one entry
  */
-struct as_flush_stats {
+struct ptedirty_flush_stats {
 	u64 queued;
 	u64 merged;
 	u64 range_flushes;
@@ -59,102 +59,105 @@ struct as_flush_stats {
 };
 
 /**
- * struct as_flush_queue - TLB flushes that several walks share
+ * struct ptedirty_flush_queue - TLB flushes that several walks share
  * @lock: protects @pending, @mms, @spare, @nr_pending, @gen and @stats,
  *	and the entries' pending spans
  * @flush_lock: serializes flushers; held while a batch is flushed
  * @pending: mms with ranges waiting for a flush (one entry per mm)
  * @inflight: mms the flusher holding @flush_lock is flushing
  * @mms: every entry of the queue, hashed by mm
- * @spare: entries kept for reuse, at most %AS_FLUSH_SPARE
+ * @spare: entries kept for reuse, at most %PTEDIRTY_FLUSH_SPARE
  * @nr_spare: entries on @spare
  * @nr_pending: spans on @pending and @inflight, read locklessly
- * @gen: generation handed out by the last as_queue_flush()
+ * @gen: generation handed out by the last ptedirty_queue_flush()
  * @flushed_gen: every range queued at or before this generation is flushed
  * @ceiling: pages; a larger span pending in one mm flushes its whole TLB
  * @batch_min_mms: from this many mms that need a shootdown, flush them
  *	with one cross-mm batch; 0 never batches
- * @stats: counters, see as_flush_queue_stats()
+ * @stats: counters, see ptedirty_flush_queue_stats()
  * @batch: the cross-mm batch, used under @flush_lock
  *
  * The caller owns the queue (for example one per DRM device) and must
- * flush it before freeing it: as_flush_queue_fini().
+ * flush it before freeing it: ptedirty_flush_queue_fini().
  */
-struct as_flush_queue {
+struct ptedirty_flush_queue {
 	/* protects the lists, the generation and the counters */
 	spinlock_t lock;
 	/* held by the one flusher at a time */
 	struct mutex flush_lock;
 	struct list_head pending;
 	struct list_head inflight;
-	DECLARE_HASHTABLE(mms, AS_FLUSH_HASH_BITS);
-	struct as_flush_mm *spare;
+	DECLARE_HASHTABLE(mms, PTEDIRTY_FLUSH_HASH_BITS);
+	struct ptedirty_flush_mm *spare;
 	unsigned int nr_spare;
 	unsigned int nr_pending;
 	s64 gen;
 	s64 flushed_gen;
 	unsigned long ceiling;
 	unsigned int batch_min_mms;
-	struct as_flush_stats stats;
+	struct ptedirty_flush_stats stats;
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
 	struct arch_tlbflush_unmap_batch batch;
 #endif
 };
 
-void as_flush_queue_init(struct as_flush_queue *queue);
-void as_flush_queue_fini(struct as_flush_queue *queue);
-s64 as_queue_flush(struct as_flush_queue *queue, struct mm_struct *mm,
-		   unsigned long start, unsigned long end);
-int as_flush_to_gen(struct as_flush_queue *queue, s64 gen);
-int as_flush_all(struct as_flush_queue *queue);
-int as_wait_for_pending_flushes(struct as_flush_queue *queue,
-				struct mm_struct *mm, unsigned long address);
-void as_flush_queue_stats(struct as_flush_queue *queue,
-			  struct as_flush_stats *stats);
+void ptedirty_flush_queue_init(struct ptedirty_flush_queue *queue);
+void ptedirty_flush_queue_fini(struct ptedirty_flush_queue *queue);
+s64 ptedirty_queue_flush(struct ptedirty_flush_queue *queue,
+			 struct mm_struct *mm, unsigned long start,
+			 unsigned long end);
+int ptedirty_flush_to_gen(struct ptedirty_flush_queue *queue, s64 gen);
+int ptedirty_flush_all(struct ptedirty_flush_queue *queue);
+int ptedirty_wait_for_pending_flushes(struct ptedirty_flush_queue *queue,
+				      struct mm_struct *mm,
+				      unsigned long address);
+void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
+				struct ptedirty_flush_stats *stats);
 
 /**
- * struct apply_as_ctx - a caller of the walkers and its external lock
+ * struct ptedirty_ctx - a caller of the walkers and its external lock
  * @queue: flush queue the walks add their ranges to; NULL to flush
  *	before each walk returns
  * @mutex: the external lock, when it is a mutex
  * @ww_mutex: the external lock, when it is a ww_mutex (a dma_resv)
  * @gen: the newest generation the walks with this context queued or were
  *	covered by (another walk's range on the queue that is not flushed
- *	yet); pass it to as_flush_to_gen() before using what they reported
+ *	yet); pass it to ptedirty_flush_to_gen() before using what they reported
  *
  * The external lock is the one that serializes the caller's walks, its
  * fault and mkwrite handlers and the users of what the walks report. Every
  * walk checks that the calling task holds it: always by the lock's owner,
  * and with lockdep also through lockdep. Initialize with
- * apply_as_ctx_init_mutex() or apply_as_ctx_init_ww_mutex().
+ * ptedirty_ctx_init_mutex() or ptedirty_ctx_init_ww_mutex().
  */
-struct apply_as_ctx {
-	struct as_flush_queue *queue;
+struct ptedirty_ctx {
+	struct ptedirty_flush_queue *queue;
 	/* the external lock: exactly one of these two is set */
 	struct mutex *mutex;
 	struct ww_mutex *ww_mutex;
 	s64 gen;
 };
 
-void apply_as_ctx_init_mutex(struct apply_as_ctx *ctx,
-			     struct as_flush_queue *queue, struct mutex *lock);
-void apply_as_ctx_init_ww_mutex(struct apply_as_ctx *ctx,
-				struct as_flush_queue *queue,
+void
+ptedirty_ctx_init_mutex(struct ptedirty_ctx *ctx,
+			struct ptedirty_flush_queue *queue, struct mutex *lock);
+void ptedirty_ctx_init_ww_mutex(struct ptedirty_ctx *ctx,
+				struct ptedirty_flush_queue *queue,
 				struct ww_mutex *lock);
 
-long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
-			pgoff_t nr, struct apply_as_ctx *ctx);
-long apply_as_clean(struct address_space *mapping, pgoff_t first_index,
+long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
+			pgoff_t nr, struct ptedirty_ctx *ctx);
+long ptedirty_clean(struct address_space *mapping, pgoff_t first_index,
 		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
 		    pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
-		    struct apply_as_ctx *ctx);
-long apply_as_clean_wrprotect(struct address_space *mapping,
+		    struct ptedirty_ctx *ctx);
+long ptedirty_clean_wrprotect(struct address_space *mapping,
 			      pgoff_t first_index, pgoff_t nr,
 			      pgoff_t bitmap_pgoff, unsigned long *bitmap,
 			      pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
-			      struct apply_as_ctx *ctx);
-long apply_as_count_mapped(struct address_space *mapping, pgoff_t first_index,
-			   pgoff_t nr, struct apply_as_ctx *ctx);
-vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx);
+			      struct ptedirty_ctx *ctx);
+long ptedirty_count_mapped(struct address_space *mapping, pgoff_t first_index,
+			   pgoff_t nr, struct ptedirty_ctx *ctx);
+vm_fault_t ptedirty_pfn_mkwrite(struct vm_fault *vmf, struct ptedirty_ctx *ctx);
 
-#endif /* _LINUX_APPLY_AS_H */
+#endif /* _LINUX_PTEDIRTY_H */

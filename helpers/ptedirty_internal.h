@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Between the page-table walkers and the flush queue. */
-#ifndef _MM_APPLY_AS_INTERNAL_H
-#define _MM_APPLY_AS_INTERNAL_H
+#ifndef _MM_PTEDIRTY_INTERNAL_H
+#define _MM_PTEDIRTY_INTERNAL_H
 
-#include <linux/apply_as.h>
+#include <linux/ptedirty.h>
 
 /*
  * Queue [start, end) of @mm, or [wide_start, wide_end) when someone other
@@ -15,9 +15,10 @@
  * that range may have protected the ptes the caller found protected. If
  * no entry can be allocated with @gfp, the range is flushed at once.
  */
-s64 as_queue_range(struct as_flush_queue *queue, struct mm_struct *mm,
-		   unsigned long start, unsigned long end,
-		   unsigned long wide_start, unsigned long wide_end,
-		   unsigned int own_pending, gfp_t gfp);
+s64 ptedirty_queue_range(struct ptedirty_flush_queue *queue,
+			 struct mm_struct *mm, unsigned long start,
+			 unsigned long end, unsigned long wide_start,
+			 unsigned long wide_end, unsigned int own_pending,
+			 gfp_t gfp);
 
-#endif /* _MM_APPLY_AS_INTERNAL_H */
+#endif /* _MM_PTEDIRTY_INTERNAL_H */

@@ -17,7 +17,7 @@ static unsigned long test_pfn(void)
 	return page_to_pfn(ZERO_PAGE(0));
 }
 
-static void apply_as_test_wrprotect(struct kunit *test)
+static void ptedirty_test_wrprotect(struct kunit *test)
 {
 	pte_t pte = pte_mkspecial(pfn_pte(test_pfn(), PAGE_SHARED));
 	pte_t ro = pte_wrprotect(pte);
@@ -29,7 +29,7 @@ static void apply_as_test_wrprotect(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pte_present(ro));
 }
 
-static void apply_as_test_clean(struct kunit *test)
+static void ptedirty_test_clean(struct kunit *test)
 {
 	pte_t pte = pte_mkdirty(pte_mkspecial(pfn_pte(test_pfn(), PAGE_SHARED)));
 	pte_t clean = pte_mkclean(pte);
@@ -42,7 +42,7 @@ static void apply_as_test_clean(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pte_special(clean));
 }
 
-static void apply_as_test_young_kept(struct kunit *test)
+static void ptedirty_test_young_kept(struct kunit *test)
 {
 	pte_t pte = pte_mkyoung(pte_mkdirty(pfn_pte(test_pfn(), PAGE_SHARED)));
 
@@ -52,19 +52,19 @@ static void apply_as_test_young_kept(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pte_dirty(pte_wrprotect(pte)));
 }
 
-static struct kunit_case apply_as_pte_cases[] = {
-	KUNIT_CASE(apply_as_test_wrprotect),
-	KUNIT_CASE(apply_as_test_clean),
-	KUNIT_CASE(apply_as_test_young_kept),
+static struct kunit_case ptedirty_pte_cases[] = {
+	KUNIT_CASE(ptedirty_test_wrprotect),
+	KUNIT_CASE(ptedirty_test_clean),
+	KUNIT_CASE(ptedirty_test_young_kept),
 	{}
 };
 
-static struct kunit_suite apply_as_pte_suite = {
-	.name = "apply_as_pte",
-	.test_cases = apply_as_pte_cases,
+static struct kunit_suite ptedirty_pte_suite = {
+	.name = "ptedirty_pte",
+	.test_cases = ptedirty_pte_cases,
 };
 
-kunit_test_suite(apply_as_pte_suite);
+kunit_test_suite(ptedirty_pte_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the pte operations the dirty helpers use");
 MODULE_LICENSE("GPL");

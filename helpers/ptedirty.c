@@ -2,19 +2,19 @@
 /*
  * Page-table dirty tracking for VM_IO mappings of an address space.
  *
- * apply_as_wrprotect() and apply_as_clean() walk the ptes that map a range
+ * ptedirty_wrprotect() and ptedirty_clean() walk the ptes that map a range
  * of an address space in every vma that maps it, write-protect or clean
  * them, and queue the touched ranges on the caller's flush queue instead
  * of flushing each vma. That is safe because the caller holds an external
  * lock that its mkwrite and fault handlers take too, and uses what a walk
- * reported only after flushing: see Documentation/apply-as.rst. Every walk
+ * reported only after flushing: see Documentation/ptedirty.rst. Every walk
  * checks that the lock is held.
  *
  * The walk is the kernel's walk_page_mapping(); the drop-in fixes it to go
  * on past a vma the walk does not apply to instead of ending there.
  */
 
-#include <linux/apply_as.h>
+#include <linux/ptedirty.h>
 #include <linux/bitops.h>
 #include <linux/cacheflush.h>
 #include <linux/export.h>
@@ -28,11 +28,11 @@
 #include <linux/slab.h>
 #include <xen/xen.h>
 
-#include "apply_as_compat.h"
-#include "apply_as_internal.h"
+#include "ptedirty_compat.h"
+#include "ptedirty_internal.h"
 
 /**
- * struct as_walk - state of one walk
+ * struct ptedirty_walk - state of one walk
  * @queue: where the touched ranges go
  * @clean: clean dirty ptes, recording them in @bitmap
  * @wrprotect: write-protect writable ptes
@@ -51,8 +51,8 @@
  * @start: first bit set, relative to @bitmap_pgoff
  * @end: one past the last bit set
  */
-struct as_walk {
-	struct as_flush_queue *queue;
+struct ptedirty_walk {
+	struct ptedirty_flush_queue *queue;
 	bool clean;
 	bool wrprotect;
 	bool count;
@@ -71,32 +71,33 @@ struct as_walk {
 };
 
 /**
- * apply_as_ctx_init_mutex - set up a context whose external lock is a mutex
+ * ptedirty_ctx_init_mutex - set up a context whose external lock is a mutex
  * @ctx: the context
  * @queue: flush queue for the walks, or NULL to flush in each walk
  * @lock: the external lock
  */
-void apply_as_ctx_init_mutex(struct apply_as_ctx *ctx,
-			     struct as_flush_queue *queue, struct mutex *lock)
+void ptedirty_ctx_init_mutex(struct ptedirty_ctx *ctx,
+			     struct ptedirty_flush_queue *queue,
+			     struct mutex *lock)
 {
-	*ctx = (struct apply_as_ctx){ .queue = queue, .mutex = lock };
+	*ctx = (struct ptedirty_ctx){ .queue = queue, .mutex = lock };
 }
-EXPORT_SYMBOL_GPL(apply_as_ctx_init_mutex);
+EXPORT_SYMBOL_GPL(ptedirty_ctx_init_mutex);
 
 /**
- * apply_as_ctx_init_ww_mutex - set up a context whose external lock is a
+ * ptedirty_ctx_init_ww_mutex - set up a context whose external lock is a
  * ww_mutex
  * @ctx: the context
  * @queue: flush queue for the walks, or NULL to flush in each walk
  * @lock: the external lock, for a DRM object &obj->resv->lock
  */
-void apply_as_ctx_init_ww_mutex(struct apply_as_ctx *ctx,
-				struct as_flush_queue *queue,
+void ptedirty_ctx_init_ww_mutex(struct ptedirty_ctx *ctx,
+				struct ptedirty_flush_queue *queue,
 				struct ww_mutex *lock)
 {
-	*ctx = (struct apply_as_ctx){ .queue = queue, .ww_mutex = lock };
+	*ctx = (struct ptedirty_ctx){ .queue = queue, .ww_mutex = lock };
 }
-EXPORT_SYMBOL_GPL(apply_as_ctx_init_ww_mutex);
+EXPORT_SYMBOL_GPL(ptedirty_ctx_init_ww_mutex);
 
 /*
  * Whether the current task holds a lock. mutex_is_locked() only says that
@@ -108,28 +109,28 @@ EXPORT_SYMBOL_GPL(apply_as_ctx_init_ww_mutex);
  * RT_MUTEX_HAS_WAITERS in bit 0.
  */
 #ifdef CONFIG_PREEMPT_RT
-static bool as_owner_is_current(struct rt_mutex_base *lock)
+static bool ptedirty_owner_is_current(struct rt_mutex_base *lock)
 {
 	return ((unsigned long)READ_ONCE(lock->owner) & ~1UL) ==
 	       (unsigned long)current;
 }
 
-#define as_lock_owned(lock)	as_owner_is_current(&(lock)->rtmutex)
+#define ptedirty_lock_owned(lock) ptedirty_owner_is_current(&(lock)->rtmutex)
 #else
-static bool as_owner_is_current(atomic_long_t *owner)
+static bool ptedirty_owner_is_current(atomic_long_t *owner)
 {
 	return (atomic_long_read(owner) & ~0x07UL) == (unsigned long)current;
 }
 
-#define as_lock_owned(lock)	as_owner_is_current(&(lock)->owner)
+#define ptedirty_lock_owned(lock) ptedirty_owner_is_current(&(lock)->owner)
 #endif
 
 /*
  * The lock contract: the external lock is held by this task. The owner
  * check is always on; lockdep adds its own report where it is built in.
  */
-static int as_check_contract(struct apply_as_ctx *ctx,
-			     struct address_space *mapping)
+static int ptedirty_check_contract(struct ptedirty_ctx *ctx,
+				   struct address_space *mapping)
 {
 	bool owned;
 
@@ -137,8 +138,8 @@ static int as_check_contract(struct apply_as_ctx *ctx,
 	if (WARN_ON_ONCE(!ctx || !ctx->mutex == !ctx->ww_mutex))
 		return -EINVAL;
 
-	owned = ctx->mutex ? as_lock_owned(ctx->mutex) :
-			     as_lock_owned(&ctx->ww_mutex->base);
+	owned = ctx->mutex ? ptedirty_lock_owned(ctx->mutex) :
+			     ptedirty_lock_owned(&ctx->ww_mutex->base);
 	if (WARN_ON_ONCE(!owned))
 		return -ENOLCK;
 	if (ctx->mutex)
@@ -165,14 +166,15 @@ static int as_check_contract(struct apply_as_ctx *ctx,
  * Returns false if the pte table changed under us and must be looked up
  * again. What the loop finds is kept in locals and stored into @w once
  * per table: the loop then touches little memory besides the ptes. The
- * kind of walk is a constant in each of as_walk_ptes()'s calls, so each
+ * kind of walk is a constant in each of ptedirty_walk_ptes()'s calls, so each
  * kind gets a loop of its own, where a pte with nothing to do costs a
  * load and a test or two.
  */
 static __always_inline bool
-as_walk_ptes_kind(struct as_walk *w, struct vm_area_struct *vma, pmd_t *pmd,
-		  unsigned long addr, unsigned long end, const bool clean,
-		  const bool wrprotect, const bool count)
+ptedirty_walk_ptes_kind(struct ptedirty_walk *w, struct vm_area_struct *vma,
+			pmd_t *pmd, unsigned long addr, unsigned long end,
+			const bool clean, const bool wrprotect,
+			const bool count)
 {
 	unsigned long first = end, last = addr, changed = 0;
 	pgoff_t bit = 0, bit_first = ULONG_MAX, bit_end = 0;
@@ -184,7 +186,7 @@ as_walk_ptes_kind(struct as_walk *w, struct vm_area_struct *vma, pmd_t *pmd,
 	spinlock_t *ptl;
 
 	start_pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-	if (as_pte_map_failed(start_pte))
+	if (ptedirty_pte_map_failed(start_pte))
 		return false;
 
 	if (clean)
@@ -237,21 +239,23 @@ as_walk_ptes_kind(struct as_walk *w, struct vm_area_struct *vma, pmd_t *pmd,
 	return true;
 }
 
-static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
-			 pmd_t *pmd, unsigned long addr, unsigned long end)
+static bool ptedirty_walk_ptes(struct ptedirty_walk *w,
+			       struct vm_area_struct *vma, pmd_t *pmd,
+			       unsigned long addr, unsigned long end)
 {
 	bool wrprotect = w->wrprotect || w->secondary;
 
 	if (w->count)
-		return as_walk_ptes_kind(w, vma, pmd, addr, end, false, false,
-					 true);
+		return ptedirty_walk_ptes_kind(w, vma, pmd, addr, end, false,
+					       false, true);
 	if (w->clean && wrprotect)
-		return as_walk_ptes_kind(w, vma, pmd, addr, end, true, true,
-					 false);
+		return ptedirty_walk_ptes_kind(w, vma, pmd, addr, end, true,
+					       true, false);
 	if (w->clean)
-		return as_walk_ptes_kind(w, vma, pmd, addr, end, true, false,
-					 false);
-	return as_walk_ptes_kind(w, vma, pmd, addr, end, false, true, false);
+		return ptedirty_walk_ptes_kind(w, vma, pmd, addr, end, true,
+					       false, false);
+	return ptedirty_walk_ptes_kind(w, vma, pmd, addr, end, false, true,
+				       false);
 }
 
 /*
@@ -261,10 +265,10 @@ static bool as_walk_ptes(struct as_walk *w, struct vm_area_struct *vma,
  * here rather than by the page-table walker's pte_entry: one call per
  * table instead of one per pte.
  */
-static int as_pmd_entry(pmd_t *pmd, unsigned long addr, unsigned long end,
-			struct mm_walk *walk)
+static int ptedirty_pmd_entry(pmd_t *pmd, unsigned long addr, unsigned long end,
+			      struct mm_walk *walk)
 {
-	pmd_t pmdval = as_pmdp_get_lockless(pmd);
+	pmd_t pmdval = ptedirty_pmdp_get_lockless(pmd);
 
 	walk->action = ACTION_CONTINUE;
 	if (pmd_trans_huge(pmdval) || pmd_devmap(pmdval) || pmd_leaf(pmdval)) {
@@ -273,14 +277,14 @@ static int as_pmd_entry(pmd_t *pmd, unsigned long addr, unsigned long end,
 	}
 	if (pmd_bad(pmdval))
 		return 0;
-	if (!as_walk_ptes(walk->private, walk->vma, pmd, addr, end))
+	if (!ptedirty_walk_ptes(walk->private, walk->vma, pmd, addr, end))
 		walk->action = ACTION_AGAIN;
 	return 0;
 }
 
 /* A huge pud would be split, and its dirty bit lost, by the walker. */
-static int as_pud_entry(pud_t *pud, unsigned long addr, unsigned long end,
-			struct mm_walk *walk)
+static int ptedirty_pud_entry(pud_t *pud, unsigned long addr, unsigned long end,
+			      struct mm_walk *walk)
 {
 	pud_t pudval = READ_ONCE(*pud);
 
@@ -299,8 +303,8 @@ static int as_pud_entry(pud_t *pud, unsigned long addr, unsigned long end,
  * other vma is skipped on its own and the walk goes on to the next one
  * (mm/pagewalk.c's walk_page_mapping() with the drop-in's fix).
  */
-static int as_test_walk(unsigned long start, unsigned long end,
-			struct mm_walk *walk)
+static int ptedirty_test_walk(unsigned long start, unsigned long end,
+			      struct mm_walk *walk)
 {
 	vm_flags_t flags = READ_ONCE(walk->vma->vm_flags);
 
@@ -311,10 +315,10 @@ static int as_test_walk(unsigned long start, unsigned long end,
 	return WARN_ON_ONCE(!(flags & VM_IO)) ? 1 : 0;
 }
 
-static int as_pre_vma(unsigned long start, unsigned long end,
-		      struct mm_walk *walk)
+static int ptedirty_pre_vma(unsigned long start, unsigned long end,
+			    struct mm_walk *walk)
 {
-	struct as_walk *w = walk->private;
+	struct ptedirty_walk *w = walk->private;
 	struct vm_area_struct *vma = walk->vma;
 
 	w->vstart = start;
@@ -329,7 +333,7 @@ static int as_pre_vma(unsigned long start, unsigned long end,
 	 */
 	w->secondary = w->clean && mm_has_notifiers(vma->vm_mm);
 
-	as_notifier_range_init(&w->range, vma, start, end);
+	ptedirty_notifier_range_init(&w->range, vma, start, end);
 	mmu_notifier_invalidate_range_start(&w->range);
 	flush_cache_range(vma, start, end);
 	/* Raised before the first pte changes, dropped once it is queued. */
@@ -337,43 +341,43 @@ static int as_pre_vma(unsigned long start, unsigned long end,
 	return 0;
 }
 
-static void as_post_vma(struct mm_walk *walk)
+static void ptedirty_post_vma(struct mm_walk *walk)
 {
-	struct as_walk *w = walk->private;
+	struct ptedirty_walk *w = walk->private;
 	struct mm_struct *mm = walk->mm;
 	s64 gen;
 
 	/* Under the i_mmap lock, which reclaim takes: no reclaim here. */
-	gen = as_queue_range(w->queue, mm, w->tstart, w->tend, w->vstart,
-			     w->vend, 1, GFP_NOWAIT | __GFP_NOWARN);
+	gen = ptedirty_queue_range(w->queue, mm, w->tstart, w->tend, w->vstart,
+				   w->vend, 1, GFP_NOWAIT | __GFP_NOWARN);
 	w->gen = max(w->gen, gen);
 
 	dec_tlb_flush_pending(mm);
 	mmu_notifier_invalidate_range_end(&w->range);
 }
 
-static const struct mm_walk_ops as_update_ops = {
-	.test_walk = as_test_walk,
-	.pre_vma = as_pre_vma,
-	.pud_entry = as_pud_entry,
-	.pmd_entry = as_pmd_entry,
-	.post_vma = as_post_vma,
+static const struct mm_walk_ops ptedirty_update_ops = {
+	.test_walk = ptedirty_test_walk,
+	.pre_vma = ptedirty_pre_vma,
+	.pud_entry = ptedirty_pud_entry,
+	.pmd_entry = ptedirty_pmd_entry,
+	.post_vma = ptedirty_post_vma,
 };
 
 /* Read-only: no notifier, no flush, nothing queued. */
-static const struct mm_walk_ops as_count_ops = {
-	.test_walk = as_test_walk,
-	.pud_entry = as_pud_entry,
-	.pmd_entry = as_pmd_entry,
+static const struct mm_walk_ops ptedirty_count_ops = {
+	.test_walk = ptedirty_test_walk,
+	.pud_entry = ptedirty_pud_entry,
+	.pmd_entry = ptedirty_pmd_entry,
 };
 
-static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
-			    pgoff_t nr, struct as_walk *w,
-			    struct apply_as_ctx *ctx)
+static long ptedirty_walk_mapping(struct address_space *mapping, pgoff_t first,
+				  pgoff_t nr, struct ptedirty_walk *w,
+				  struct ptedirty_ctx *ctx)
 {
-	const struct mm_walk_ops *ops = w->count ? &as_count_ops :
-						   &as_update_ops;
-	struct as_flush_queue *local = NULL;
+	const struct mm_walk_ops *ops = w->count ? &ptedirty_count_ops :
+						   &ptedirty_update_ops;
+	struct ptedirty_flush_queue *local = NULL;
 	int err;
 
 	w->queue = ctx->queue;
@@ -382,7 +386,7 @@ static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 		local = kmalloc(sizeof(*local), GFP_KERNEL);
 		if (!local)
 			return -ENOMEM;
-		as_flush_queue_init(local);
+		ptedirty_flush_queue_init(local);
 		w->queue = local;
 	}
 
@@ -393,7 +397,7 @@ static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 	WARN_ON_ONCE(err);
 
 	if (local) {
-		as_flush_queue_fini(local);
+		ptedirty_flush_queue_fini(local);
 		kfree(local);
 	} else {
 		ctx->gen = max(ctx->gen, w->gen);
@@ -402,7 +406,7 @@ static long as_walk_mapping(struct address_space *mapping, pgoff_t first,
 }
 
 /* [first, first + nr) is a non-empty range of page offsets. */
-static bool as_range_valid(pgoff_t first, pgoff_t nr)
+static bool ptedirty_range_valid(pgoff_t first, pgoff_t nr)
 {
 	pgoff_t last;
 
@@ -410,7 +414,7 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
 }
 
 /**
- * apply_as_wrprotect - write-protect the ptes mapping a range of a mapping
+ * ptedirty_wrprotect - write-protect the ptes mapping a range of a mapping
  * @mapping: the address space
  * @first_index: first page offset of the range
  * @nr: number of page offsets in the range
@@ -427,7 +431,7 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
  * The dirty bits stay as they are. A read-only pte left dirty becomes
  * writable again, without a fault, when user space mprotect()s the vma
  * read-only and back; a driver that records writes in pfn_mkwrite wants
- * apply_as_clean_wrprotect() instead.
+ * ptedirty_clean_wrprotect() instead.
  *
  * Return: the number of ptes write-protected; -EINVAL for a NULL mapping
  * or an empty or overflowing range; -ENOLCK, with a warning and nothing
@@ -435,24 +439,24 @@ static bool as_range_valid(pgoff_t first, pgoff_t nr)
  * -EOPNOTSUPP on a Xen PV guest; -ENOMEM, with nothing changed, when
  * @ctx has no queue and the walk's own cannot be allocated.
  */
-long apply_as_wrprotect(struct address_space *mapping, pgoff_t first_index,
-			pgoff_t nr, struct apply_as_ctx *ctx)
+long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
+			pgoff_t nr, struct ptedirty_ctx *ctx)
 {
-	struct as_walk w = { .wrprotect = true };
+	struct ptedirty_walk w = { .wrprotect = true };
 	int ret;
 
-	if (!mapping || !as_range_valid(first_index, nr))
+	if (!mapping || !ptedirty_range_valid(first_index, nr))
 		return -EINVAL;
-	ret = as_check_contract(ctx, mapping);
+	ret = ptedirty_check_contract(ctx, mapping);
 	if (ret)
 		return ret;
 
-	return as_walk_mapping(mapping, first_index, nr, &w, ctx);
+	return ptedirty_walk_mapping(mapping, first_index, nr, &w, ctx);
 }
-EXPORT_SYMBOL_GPL(apply_as_wrprotect);
+EXPORT_SYMBOL_GPL(ptedirty_wrprotect);
 
 /**
- * apply_as_count_mapped - count the ptes mapping a range of a mapping
+ * ptedirty_count_mapped - count the ptes mapping a range of a mapping
  * @mapping: the address space
  * @first_index: first page offset of the range
  * @nr: number of page offsets in the range
@@ -468,29 +472,30 @@ EXPORT_SYMBOL_GPL(apply_as_wrprotect);
  * empty or overflowing range; -ENOLCK, with a warning, when the calling
  * task does not hold the external lock; -EOPNOTSUPP on a Xen PV guest.
  */
-long apply_as_count_mapped(struct address_space *mapping, pgoff_t first_index,
-			   pgoff_t nr, struct apply_as_ctx *ctx)
+long ptedirty_count_mapped(struct address_space *mapping, pgoff_t first_index,
+			   pgoff_t nr, struct ptedirty_ctx *ctx)
 {
-	struct as_walk w = { .count = true };
+	struct ptedirty_walk w = { .count = true };
 	int ret;
 
-	if (!mapping || !as_range_valid(first_index, nr))
+	if (!mapping || !ptedirty_range_valid(first_index, nr))
 		return -EINVAL;
-	ret = as_check_contract(ctx, mapping);
+	ret = ptedirty_check_contract(ctx, mapping);
 	if (ret)
 		return ret;
 
-	return as_walk_mapping(mapping, first_index, nr, &w, ctx);
+	return ptedirty_walk_mapping(mapping, first_index, nr, &w, ctx);
 }
-EXPORT_SYMBOL_GPL(apply_as_count_mapped);
+EXPORT_SYMBOL_GPL(ptedirty_count_mapped);
 
-/* apply_as_clean() and apply_as_clean_wrprotect(). */
-static long as_clean(struct address_space *mapping, pgoff_t first_index,
-		     pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
-		     pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
-		     struct apply_as_ctx *ctx, bool wrprotect)
+/* ptedirty_clean() and ptedirty_clean_wrprotect(). */
+static long __ptedirty_clean(struct address_space *mapping,
+			     pgoff_t first_index, pgoff_t nr,
+			     pgoff_t bitmap_pgoff, unsigned long *bitmap,
+			     pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+			     struct ptedirty_ctx *ctx, bool wrprotect)
 {
-	struct as_walk w = {
+	struct ptedirty_walk w = {
 		.clean = true,
 		.wrprotect = wrprotect,
 		.bitmap = bitmap,
@@ -501,15 +506,16 @@ static long as_clean(struct address_space *mapping, pgoff_t first_index,
 	long ret;
 
 	if (!mapping || !bitmap || !start || !end ||
-	    !as_range_valid(first_index, nr) || first_index < bitmap_pgoff ||
+	    !ptedirty_range_valid(first_index, nr) ||
+	    first_index < bitmap_pgoff ||
 	    first_index - bitmap_pgoff > bitmap_bits ||
 	    nr > bitmap_bits - (first_index - bitmap_pgoff))
 		return -EINVAL;
-	ret = as_check_contract(ctx, mapping);
+	ret = ptedirty_check_contract(ctx, mapping);
 	if (ret)
 		return ret;
 
-	ret = as_walk_mapping(mapping, first_index, nr, &w, ctx);
+	ret = ptedirty_walk_mapping(mapping, first_index, nr, &w, ctx);
 	if (w.end > w.start) {
 		if (*start >= *end) {
 			*start = w.start;
@@ -523,7 +529,7 @@ static long as_clean(struct address_space *mapping, pgoff_t first_index,
 }
 
 /**
- * apply_as_clean - clean the ptes mapping a range of a mapping and record
+ * ptedirty_clean - clean the ptes mapping a range of a mapping and record
  * which were dirty
  * @mapping: the address space
  * @first_index: first page offset of the range
@@ -556,18 +562,18 @@ static long as_clean(struct address_space *mapping, pgoff_t first_index,
  * -ENOMEM, with nothing changed, when @ctx has no queue and the walk's
  * own cannot be allocated.
  */
-long apply_as_clean(struct address_space *mapping, pgoff_t first_index,
+long ptedirty_clean(struct address_space *mapping, pgoff_t first_index,
 		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
 		    pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
-		    struct apply_as_ctx *ctx)
+		    struct ptedirty_ctx *ctx)
 {
-	return as_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
-			bitmap_bits, start, end, ctx, false);
+	return __ptedirty_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
+				bitmap_bits, start, end, ctx, false);
 }
-EXPORT_SYMBOL_GPL(apply_as_clean);
+EXPORT_SYMBOL_GPL(ptedirty_clean);
 
 /**
- * apply_as_clean_wrprotect - clean and write-protect the ptes mapping a
+ * ptedirty_clean_wrprotect - clean and write-protect the ptes mapping a
  * range of a mapping and record which were dirty
  * @mapping: the address space
  * @first_index: first page offset of the range
@@ -579,28 +585,28 @@ EXPORT_SYMBOL_GPL(apply_as_clean);
  * @end: in and out: one past the last set bit; *@start >= *@end means none
  * @ctx: the caller's context; its external lock must be held
  *
- * apply_as_clean() and apply_as_wrprotect() in one update of each pte: a
+ * ptedirty_clean() and ptedirty_wrprotect() in one update of each pte: a
  * write that lands before the update is recorded, and after the flush
  * every write faults. Use it to start tracking writes in pfn_mkwrite
  * (switching from dirty bits, or before the device writes the pages), and
  * for the scans of such tracking: it leaves no read-only pte dirty, which
  * mprotect() could make writable again without a fault.
  *
- * Return: the number of ptes changed; errors as apply_as_clean().
+ * Return: the number of ptes changed; errors as ptedirty_clean().
  */
-long apply_as_clean_wrprotect(struct address_space *mapping,
+long ptedirty_clean_wrprotect(struct address_space *mapping,
 			      pgoff_t first_index, pgoff_t nr,
 			      pgoff_t bitmap_pgoff, unsigned long *bitmap,
 			      pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
-			      struct apply_as_ctx *ctx)
+			      struct ptedirty_ctx *ctx)
 {
-	return as_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
-			bitmap_bits, start, end, ctx, true);
+	return __ptedirty_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
+				bitmap_bits, start, end, ctx, true);
 }
-EXPORT_SYMBOL_GPL(apply_as_clean_wrprotect);
+EXPORT_SYMBOL_GPL(ptedirty_clean_wrprotect);
 
 /**
- * apply_as_pfn_mkwrite - let a write through a write-protected pte
+ * ptedirty_pfn_mkwrite - let a write through a write-protected pte
  * @vmf: the fault, as passed to the driver's &vm_operations_struct.pfn_mkwrite
  * @ctx: the caller's context; its external lock must be held
  *
@@ -615,23 +621,23 @@ EXPORT_SYMBOL_GPL(apply_as_clean_wrprotect);
  * Return: %VM_FAULT_NOPAGE (the access is retried), or %VM_FAULT_SIGBUS
  * with a warning when the external lock is not held.
  */
-vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx)
+vm_fault_t ptedirty_pfn_mkwrite(struct vm_fault *vmf, struct ptedirty_ctx *ctx)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	/* the pte table's lock */
 	spinlock_t *ptl;
 	pte_t *pte;
 
-	if (as_check_contract(ctx, NULL) ||
+	if (ptedirty_check_contract(ctx, NULL) ||
 	    WARN_ON_ONCE(!(vmf->flags & FAULT_FLAG_MKWRITE)))
 		return VM_FAULT_SIGBUS;
 
 	if (ctx->queue)
-		as_wait_for_pending_flushes(ctx->queue, vma->vm_mm,
-					    vmf->address);
+		ptedirty_wait_for_pending_flushes(ctx->queue, vma->vm_mm,
+						  vmf->address);
 
 	pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &ptl);
-	if (as_pte_map_failed(pte))
+	if (ptedirty_pte_map_failed(pte))
 		return VM_FAULT_NOPAGE;
 	/* Another fault or a zap got there first: retry the access. */
 	if (pte_same(ptep_get(pte), vmf->orig_pte)) {
@@ -644,4 +650,4 @@ vm_fault_t apply_as_pfn_mkwrite(struct vm_fault *vmf, struct apply_as_ctx *ctx)
 	pte_unmap_unlock(pte, ptl);
 	return VM_FAULT_NOPAGE;
 }
-EXPORT_SYMBOL_GPL(apply_as_pfn_mkwrite);
+EXPORT_SYMBOL_GPL(ptedirty_pfn_mkwrite);

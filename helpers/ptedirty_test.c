@@ -1,0 +1,887 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the dirty-tracking helpers: the flush queue, argument
+ * validation and the lock contract. Built in like the helpers (they use an
+ * mm of their own, made with mm_alloc()), so they run at boot.
+ */
+
+#include <kunit/test.h>
+#include <linux/ptedirty.h>
+#include <linux/completion.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/mm_inline.h>
+#include <linux/random.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "ptedirty_internal.h"
+
+#define PG(n)	((unsigned long)(n) << PAGE_SHIFT)
+
+struct ptedirty_test_env {
+	struct ptedirty_flush_queue queue;
+	struct mm_struct *mm;
+	int mm_count;
+};
+
+static int ptedirty_test_init(struct kunit *test)
+{
+	struct ptedirty_test_env *env =
+		kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	env->mm = mm_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, env->mm);
+	env->mm_count = atomic_read(&env->mm->mm_count);
+	ptedirty_flush_queue_init(&env->queue);
+	test->priv = env;
+	return 0;
+}
+
+static void ptedirty_test_exit(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+
+	ptedirty_flush_queue_fini(&env->queue);
+	/* Every range let go of the mm: no pending count, no reference. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->tlb_flush_pending), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->mm_count), env->mm_count);
+	mmput(env->mm);
+}
+
+static struct ptedirty_flush_stats
+ptedirty_test_stats(struct ptedirty_test_env *env)
+{
+	struct ptedirty_flush_stats st;
+
+	ptedirty_flush_queue_stats(&env->queue, &st);
+	return st;
+}
+
+static void ptedirty_test_merge(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+
+	/* The ranges of one mm join one span, whatever lies between them. */
+	ptedirty_queue_flush(&env->queue, env->mm, PG(1), PG(3));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(3), PG(5));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(2), PG(4));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	ptedirty_queue_flush(&env->queue, env->mm, PG(8), PG(9));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(5), PG(8));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.queued, 5);
+	KUNIT_EXPECT_EQ(test, st.merged, 4);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 8);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+}
+
+static void ptedirty_test_separate_ranges(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+
+	/* Ranges with a gap: one call flushes the span over both. */
+	ptedirty_queue_flush(&env->queue, env->mm, PG(1), PG(2));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(6));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 5);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+}
+
+/*
+ * One entry per mm and flush, whatever the number of ranges: what the
+ * queue costs in memory, and why its lookups do not grow with the ranges.
+ */
+static void ptedirty_test_entries(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++)
+		ptedirty_queue_flush(&env->queue, env->mm, PG(3 * i),
+				     PG(3 * i + 1));
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+	KUNIT_EXPECT_GT(test, st.entry_size, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	KUNIT_EXPECT_TRUE(test, hash_empty(env->queue.mms));
+
+	/* The flush keeps the entry for reuse; the next range takes it. */
+	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, 1);
+	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, 0);
+}
+
+/* A flush of many mms keeps PTEDIRTY_FLUSH_SPARE entries and frees the rest. */
+static void ptedirty_test_spare_limit(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct mm_struct *mms[PTEDIRTY_FLUSH_SPARE + 4];
+	struct ptedirty_flush_stats st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mms); i++) {
+		mms[i] = mm_alloc();
+		KUNIT_ASSERT_NOT_NULL(test, mms[i]);
+		ptedirty_queue_flush(&env->queue, mms[i], PG(0), PG(1));
+	}
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, ARRAY_SIZE(mms));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, ARRAY_SIZE(mms));
+	ptedirty_flush_all(&env->queue);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.entries, PTEDIRTY_FLUSH_SPARE);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, PTEDIRTY_FLUSH_SPARE);
+	for (i = 0; i < ARRAY_SIZE(mms); i++) {
+		KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mms[i]));
+		mmput(mms[i]);
+	}
+}
+
+/*
+ * The calls a flush of @ranges ranges of an mm that no CPU runs takes,
+ * their span above the ceiling: one per range where other CPUs are
+ * reached by IPIs only when they run the mm, else one for the whole mm.
+ */
+static int ptedirty_test_local_calls(int ranges)
+{
+	return IS_ENABLED(CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) &&
+	       !IS_ENABLED(CONFIG_ARM64) ? ranges : 1;
+}
+
+/* Make @mm look run by every online CPU: a flush of it is a shootdown. */
+static void ptedirty_test_run_everywhere(struct mm_struct *mm, bool on)
+{
+	if (on)
+		cpumask_or(mm_cpumask(mm), mm_cpumask(mm), cpu_online_mask);
+	else
+		cpumask_clear(mm_cpumask(mm));
+}
+
+static void ptedirty_test_ceiling(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+	unsigned int i;
+
+	/* One page more than the ceiling, in separate ranges: one flush. */
+	for (i = 0; i <= PTEDIRTY_FLUSH_CEILING_DEFAULT; i++)
+		ptedirty_queue_flush(&env->queue, env->mm, PG(2 * i),
+				     PG(2 * i + 1));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+
+	/*
+	 * Two pages, but five between them: above a ceiling of four. Other
+	 * CPUs run the mm, so one call for all: the whole mm.
+	 */
+	ptedirty_test_run_everywhere(env->mm, true);
+	env->queue.ceiling = 4;
+	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+	ptedirty_test_run_everywhere(env->mm, false);
+
+	/* At the ceiling, one range flush still covers them. */
+	env->queue.ceiling = 5;
+	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 5);
+}
+
+/*
+ * When no other CPU runs the mm, a span above the ceiling whose ranges
+ * are not goes range by range: no IPI is saved by one call, and the rest
+ * of the TLB stays. (arm64 invalidates by broadcast: always one call.)
+ */
+static void ptedirty_test_local_ranges(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+	unsigned int i;
+
+	if (ptedirty_test_local_calls(2) == 1)
+		kunit_skip(test, "every flush reaches all CPUs here");
+	env->queue.ceiling = 4;
+	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	ptedirty_queue_flush(&env->queue, env->mm, PG(5), PG(6));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 2);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 3);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 0);
+
+	/* More ranges than the entry keeps: the whole mm after all. */
+	for (i = 0; i < 9; i++)
+		ptedirty_queue_flush(&env->queue, env->mm, PG(3 * i),
+				     PG(3 * i + 1));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
+}
+
+static void ptedirty_test_generations(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+	s64 g1, g2, g3;
+
+	g1 = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	g2 = ptedirty_queue_flush(&env->queue, env->mm, PG(10), PG(11));
+	KUNIT_EXPECT_GT(test, g1, 0);
+	KUNIT_EXPECT_GT(test, g2, g1);
+
+	/* Both ranges of the mm go in one flush. */
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g1), 1);
+	/* Already flushed, by this or another caller: nothing more to do. */
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g1), 0);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g2), 0);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+
+	/* Merging into a pending range still hands out a newer generation. */
+	g3 = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	KUNIT_EXPECT_GT(test, g3, g2);
+	KUNIT_EXPECT_GT(test,
+			ptedirty_queue_flush(&env->queue, env->mm, PG(0),
+					     PG(1)),
+			g3);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g3), 1);
+}
+
+static void ptedirty_test_pending_count(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	s64 gen;
+
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
+	gen = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	/* Core mm must see the pending flush, and the mm stays pinned. */
+	KUNIT_EXPECT_TRUE(test, mm_tlb_flush_pending(env->mm));
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->mm_count),
+			env->mm_count + 1);
+	/* The queue holds one count per mm, whatever its ranges... */
+	ptedirty_queue_flush(&env->queue, env->mm, PG(100), PG(101));
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_nested(env->mm));
+	/* ...which a change of core mm's own, say a zap, sees as nested. */
+	inc_tlb_flush_pending(env->mm);
+	KUNIT_EXPECT_TRUE(test, mm_tlb_flush_nested(env->mm));
+	dec_tlb_flush_pending(env->mm);
+
+	ptedirty_flush_to_gen(&env->queue, gen);
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->mm_count), env->mm_count);
+}
+
+/*
+ * A walk that changed nothing queues nothing, unless a change of the mm
+ * that is not this queue's waits for a flush: the ptes the walk found
+ * protected may then still be writable in a TLB, so it queues its range.
+ */
+static void ptedirty_test_unchanged_walk(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+	s64 g1, gen;
+
+	/* The walk's own count, as ptedirty_walk_vma() raises it. */
+	inc_tlb_flush_pending(env->mm);
+	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0),
+				   PG(8), 1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+
+	/* A range of this queue is not someone else's change. */
+	g1 = ptedirty_queue_flush(&env->queue, env->mm, PG(10), PG(11));
+	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0),
+				   PG(8), 1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, 0);
+
+	/* Someone else changed ptes and has not flushed: cover [0, 8). */
+	inc_tlb_flush_pending(env->mm);
+	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0),
+				   PG(8), 1, GFP_KERNEL);
+	dec_tlb_flush_pending(env->mm);
+	dec_tlb_flush_pending(env->mm);
+	KUNIT_EXPECT_GT(test, gen, g1);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, gen), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 11);
+}
+
+/*
+ * A walk that changed nothing, in ptes a range of the same queue changed
+ * and has not flushed: the caller must wait for that range's flush.
+ */
+static void ptedirty_test_covered_walk(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	s64 g1, g2, gen;
+
+	g1 = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(4));
+	g2 = ptedirty_queue_flush(&env->queue, env->mm, PG(100), PG(101));
+	inc_tlb_flush_pending(env->mm);
+	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(2),
+				   PG(6), 1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, g2);
+	/*
+	 * Between the two ranges, but inside the span the queue holds for
+	 * the mm: the span's flush is still the one to wait for.
+	 */
+	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(4),
+				   PG(6), 1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, g2);
+	/* Next to the span but not in it: nothing to wait for. */
+	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(101),
+				   PG(110), 1, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, gen, 0);
+	dec_tlb_flush_pending(env->mm);
+	/* Nothing new was queued, so nothing new is flushed. */
+	KUNIT_EXPECT_EQ(test, env->queue.gen, g2);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	/* No CPU runs the test's mm: its two ranges go one by one. */
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g1),
+			ptedirty_test_local_calls(2));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g2), 0);
+}
+
+static void ptedirty_test_wait_for_pending(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+
+	/* Nothing pending: no flush. */
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
+							  PG(5)),
+			0);
+
+	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(6));
+	/* An address outside every pending range flushes nothing. */
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
+							  PG(6)),
+			0);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
+							  PG(3) + 100),
+			0);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+
+	/* An address inside one flushes once, and only once. */
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
+							  PG(5) + 8),
+			1);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
+							  PG(5) + 8),
+			0);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+}
+
+static void ptedirty_test_dead_mm(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct mm_struct *mm = mm_alloc();
+	struct ptedirty_flush_stats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	ptedirty_queue_flush(&env->queue, mm, PG(0), PG(1));
+	/* The last user goes away while the range waits. */
+	mmput(mm);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 0);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.dead_mm_skips, 1);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
+}
+
+/*
+ * Spans of several mms that each need a shootdown go out as one batch
+ * when the queue allows it (one IPI round), else one flush per mm.
+ */
+static void ptedirty_test_cross_mm_batch(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct mm_struct *mm2 = mm_alloc();
+	struct ptedirty_flush_stats st;
+	bool batches;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm2);
+	ptedirty_test_run_everywhere(env->mm, true);
+	ptedirty_test_run_everywhere(mm2, true);
+	batches = IS_ENABLED(CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) &&
+		  (IS_ENABLED(CONFIG_ARM64) || num_online_cpus() > 1);
+
+	env->queue.batch_min_mms = 0;
+	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_queue_flush(&env->queue, mm2, PG(0), PG(1));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 2);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
+	KUNIT_EXPECT_EQ(test, st.batch_flushes, 0);
+
+	/* Re-arm: a remote per-mm flush drops the CPUs not running it. */
+	ptedirty_test_run_everywhere(env->mm, true);
+	ptedirty_test_run_everywhere(mm2, true);
+	env->queue.batch_min_mms = 2;
+	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_queue_flush(&env->queue, mm2, PG(10), PG(100));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), batches ? 1 : 2);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
+	KUNIT_EXPECT_EQ(test, st.batched_mms, batches ? 2 : 0);
+	/* The second flush reused the first one's entries. */
+	KUNIT_EXPECT_EQ(test, st.entries, 2);
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mm2));
+
+	/* One mm alone is flushed by range, batch or not. */
+	ptedirty_queue_flush(&env->queue, mm2, PG(0), PG(1));
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
+
+	ptedirty_test_run_everywhere(env->mm, false);
+	ptedirty_test_run_everywhere(mm2, false);
+	mmput(mm2);
+}
+
+static void ptedirty_test_bad_input(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+
+	KUNIT_EXPECT_EQ(test, ptedirty_queue_flush(NULL, env->mm, 0, PG(1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_queue_flush(&env->queue, NULL, 0, PG(1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_queue_flush(&env->queue, env->mm, PG(1),
+					     PG(1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_queue_flush(&env->queue, env->mm, PG(2),
+					     PG(1)),
+			-EINVAL);
+	/* Generations never handed out. */
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, -1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(NULL, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(&env->queue, NULL, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wait_for_pending_flushes(NULL, env->mm, 0),
+			-EINVAL);
+
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.queued, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
+}
+
+#define PTEDIRTY_TEST_THREADS		4
+#define PTEDIRTY_TEST_RANGES		500
+
+struct ptedirty_test_thread {
+	struct ptedirty_test_env *env;
+	struct completion done;
+	int misses;
+	int errors;
+};
+
+/* Queue random ranges, now and then flush to the last generation. */
+static int ptedirty_test_thread_fn(void *arg)
+{
+	struct ptedirty_test_thread *t = arg;
+	struct ptedirty_test_env *env = t->env;
+	unsigned int i;
+
+	for (i = 0; i < PTEDIRTY_TEST_RANGES; i++) {
+		unsigned long first = get_random_u32_below(256);
+		unsigned long len = 1 + get_random_u32_below(4);
+		s64 gen = ptedirty_queue_flush(&env->queue, env->mm, PG(first),
+					       PG(first + len));
+
+		if (gen <= 0) {
+			t->errors++;
+			continue;
+		}
+		if (i % 8)
+			continue;
+		if (ptedirty_flush_to_gen(&env->queue, gen) < 0)
+			t->errors++;
+		/* Whoever flushed it, the generation is flushed by now. */
+		if (smp_load_acquire(&env->queue.flushed_gen) < gen)
+			t->misses++;
+	}
+	complete(&t->done);
+	return 0;
+}
+
+static void ptedirty_test_concurrent(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_test_thread t[PTEDIRTY_TEST_THREADS];
+	struct ptedirty_flush_stats st;
+	unsigned int i;
+
+	for (i = 0; i < PTEDIRTY_TEST_THREADS; i++) {
+		struct task_struct *task;
+
+		t[i] = (struct ptedirty_test_thread){ .env = env };
+		init_completion(&t[i].done);
+		task = kthread_run(ptedirty_test_thread_fn, &t[i],
+				   "ptedirty_test/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+	for (i = 0; i < PTEDIRTY_TEST_THREADS; i++) {
+		wait_for_completion(&t[i].done);
+		KUNIT_EXPECT_EQ(test, t[i].misses, 0);
+		KUNIT_EXPECT_EQ(test, t[i].errors, 0);
+	}
+
+	/* Every range was queued; the rest flushes now, and nothing leaks. */
+	ptedirty_flush_all(&env->queue);
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_EQ(test, st.queued,
+			PTEDIRTY_TEST_THREADS * PTEDIRTY_TEST_RANGES);
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+	KUNIT_EXPECT_EQ(test, env->queue.flushed_gen, env->queue.gen);
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
+}
+
+static struct kunit_case ptedirty_queue_cases[] = {
+	KUNIT_CASE(ptedirty_test_merge),
+	KUNIT_CASE(ptedirty_test_separate_ranges),
+	KUNIT_CASE(ptedirty_test_entries),
+	KUNIT_CASE(ptedirty_test_spare_limit),
+	KUNIT_CASE(ptedirty_test_ceiling),
+	KUNIT_CASE(ptedirty_test_local_ranges),
+	KUNIT_CASE(ptedirty_test_generations),
+	KUNIT_CASE(ptedirty_test_pending_count),
+	KUNIT_CASE(ptedirty_test_unchanged_walk),
+	KUNIT_CASE(ptedirty_test_covered_walk),
+	KUNIT_CASE(ptedirty_test_wait_for_pending),
+	KUNIT_CASE(ptedirty_test_dead_mm),
+	KUNIT_CASE(ptedirty_test_cross_mm_batch),
+	KUNIT_CASE(ptedirty_test_bad_input),
+	KUNIT_CASE(ptedirty_test_concurrent),
+	{}
+};
+
+static struct kunit_suite ptedirty_queue_suite = {
+	.name = "ptedirty_queue",
+	.init = ptedirty_test_init,
+	.exit = ptedirty_test_exit,
+	.test_cases = ptedirty_queue_cases,
+};
+
+/* The walkers: a mapping nobody maps, and a mutex as the external lock. */
+struct ptedirty_walk_env {
+	struct address_space mapping;
+	struct ptedirty_flush_queue queue;
+	/* the walkers' external lock */
+	struct mutex lock;
+	struct ptedirty_ctx ctx;
+	unsigned long bitmap[2];
+};
+
+static int ptedirty_walk_test_init(struct kunit *test)
+{
+	struct ptedirty_walk_env *env =
+		kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	address_space_init_once(&env->mapping);
+	ptedirty_flush_queue_init(&env->queue);
+	mutex_init(&env->lock);
+	ptedirty_ctx_init_mutex(&env->ctx, &env->queue, &env->lock);
+	test->priv = env;
+	return 0;
+}
+
+static void ptedirty_walk_test_exit(struct kunit *test)
+{
+	struct ptedirty_walk_env *env = test->priv;
+
+	ptedirty_flush_queue_fini(&env->queue);
+	mutex_destroy(&env->lock);
+}
+
+static long ptedirty_test_clean(struct ptedirty_walk_env *env,
+				struct address_space *mapping, pgoff_t first,
+				pgoff_t nr, pgoff_t bitmap_pgoff,
+				unsigned long *bitmap, pgoff_t bits)
+{
+	pgoff_t start = 0, end = 0;
+
+	return ptedirty_clean(mapping, first, nr, bitmap_pgoff, bitmap, bits,
+			      &start, &end, &env->ctx);
+}
+
+static void ptedirty_test_walk_bad_input(struct kunit *test)
+{
+	struct ptedirty_walk_env *env = test->priv;
+	struct address_space *m = &env->mapping;
+	unsigned long *bm = env->bitmap;
+	pgoff_t start = 0, end = 0;
+
+	mutex_lock(&env->lock);
+	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 0, &env->ctx), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, ULONG_MAX, 2, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(NULL, 0, 1, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 0, 0, 0, bm, 128),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_test_clean(env, m, ULONG_MAX, 2, 0, bm, 128),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, NULL, 0, 1, 0, bm, 128),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 0, 1, 0, NULL, 128),
+			-EINVAL);
+	/* The bitmap must cover the range, on both sides. */
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 5, 1, 10, bm, 128),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 10, 129, 10, bm, 128),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 200, 1, 10, bm, 128),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_clean(m, 0, 1, 0, bm, 128, NULL, &end,
+					     &env->ctx), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_clean(m, 0, 1, 0, bm, 128, &start, NULL,
+					     &env->ctx), -EINVAL);
+	/* The combined walker checks the same. */
+	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 0, 0, 0, bm, 128,
+						       &start, &end, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 5, 1, 10, bm, 128,
+						       &start, &end, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 0, 1, 0, NULL, 128,
+						       &start, &end, &env->ctx),
+			-EINVAL);
+
+	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, 0, 0, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, ULONG_MAX, 2, &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(NULL, 0, 1, &env->ctx),
+			-EINVAL);
+
+	/* The same calls, valid: nothing maps the mapping, nothing changes. */
+	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, 0, ULONG_MAX, &env->ctx),
+			0);
+	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 1, &env->ctx), 0);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 10, 128, 10, bm, 128),
+			0);
+	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 0, 1, 0, bm, 128,
+						       &start, &end, &env->ctx),
+			0);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_test_clean(env, m, ULONG_MAX, 1, ULONG_MAX - 1,
+					    bm, 2),
+			0);
+	mutex_unlock(&env->lock);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+}
+
+static void ptedirty_test_walk_unlocked(struct kunit *test)
+{
+	struct ptedirty_walk_env *env = test->priv;
+	pgoff_t start = 0, end = 0;
+	long wp, clean, both, count;
+
+	/*
+	 * Without the external lock a walk warns once and returns an
+	 * error before it touches anything. The marker lines let the
+	 * guest-log rule accept this one warning.
+	 */
+	pr_info("expect-warning-begin: ptedirty_check_contract\n");
+	wp = ptedirty_wrprotect(&env->mapping, 0, 1, &env->ctx);
+	clean = ptedirty_test_clean(env, &env->mapping, 0, 1, 0, env->bitmap,
+				    128);
+	both = ptedirty_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
+					128, &start, &end, &env->ctx);
+	count = ptedirty_count_mapped(&env->mapping, 0, 1, &env->ctx);
+	pr_info("expect-warning-end\n");
+
+	KUNIT_EXPECT_EQ(test, count, -ENOLCK);
+	KUNIT_EXPECT_EQ(test, wp, -ENOLCK);
+	KUNIT_EXPECT_EQ(test, clean, -ENOLCK);
+	KUNIT_EXPECT_EQ(test, both, -ENOLCK);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+	KUNIT_EXPECT_EQ(test, env->bitmap[0], 0);
+
+	/* A context that was never set up is refused too. */
+	pr_info("expect-warning-begin: ptedirty_check_contract\n");
+	wp = ptedirty_wrprotect(&env->mapping, 0, 1, NULL);
+	pr_info("expect-warning-end\n");
+	KUNIT_EXPECT_EQ(test, wp, -EINVAL);
+}
+
+static DEFINE_WW_CLASS(ptedirty_test_ww_class);
+
+/* Holds the test's external lock until told to let go. */
+struct ptedirty_lock_holder {
+	/* the lock to hold: one of these two */
+	struct mutex *mutex;
+	struct ww_mutex *ww_mutex;
+	struct completion locked;
+	struct completion release;
+	struct completion done;
+};
+
+static int ptedirty_lock_holder_fn(void *data)
+{
+	struct ptedirty_lock_holder *h = data;
+
+	if (h->mutex)
+		mutex_lock(h->mutex);
+	else
+		ww_mutex_lock(h->ww_mutex, NULL);
+	complete(&h->locked);
+	wait_for_completion(&h->release);
+	if (h->mutex)
+		mutex_unlock(h->mutex);
+	else
+		ww_mutex_unlock(h->ww_mutex);
+	complete(&h->done);
+	return 0;
+}
+
+/* Every walker, with @ctx, while another task holds its lock. */
+static void ptedirty_test_walk_busy(struct kunit *test,
+				    struct ptedirty_walk_env *env,
+				    struct ptedirty_ctx *ctx,
+				    struct ptedirty_lock_holder *h)
+{
+	pgoff_t start = 0, end = 0;
+	struct task_struct *t;
+	long ret[4];
+
+	init_completion(&h->locked);
+	init_completion(&h->release);
+	init_completion(&h->done);
+	t = kthread_run(ptedirty_lock_holder_fn, h, "ptedirty_lock_holder");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&h->locked);
+
+	pr_info("expect-warning-begin: ptedirty_check_contract\n");
+	ret[0] = ptedirty_wrprotect(&env->mapping, 0, 1, ctx);
+	ret[1] = ptedirty_clean(&env->mapping, 0, 1, 0, env->bitmap, 128,
+				&start, &end, ctx);
+	ret[2] = ptedirty_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
+					  128, &start, &end, ctx);
+	ret[3] = ptedirty_count_mapped(&env->mapping, 0, 1, ctx);
+	pr_info("expect-warning-end\n");
+	complete(&h->release);
+	wait_for_completion(&h->done);
+
+	KUNIT_EXPECT_EQ(test, ret[0], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, ret[1], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, ret[2], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, ret[3], -ENOLCK);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+	KUNIT_EXPECT_GE(test, start, end);
+}
+
+/*
+ * The lock is held, but by another task: "locked" is not enough, the
+ * walks are refused as if nobody held it.
+ */
+static void ptedirty_test_walk_lock_busy(struct kunit *test)
+{
+	struct ptedirty_walk_env *env = test->priv;
+	struct ptedirty_lock_holder h = { .mutex = &env->lock };
+	struct ww_mutex ww;
+	struct ptedirty_ctx ctx;
+
+	ptedirty_test_walk_busy(test, env, &env->ctx, &h);
+
+	ww_mutex_init(&ww, &ptedirty_test_ww_class);
+	ptedirty_ctx_init_ww_mutex(&ctx, &env->queue, &ww);
+	h = (struct ptedirty_lock_holder){ .ww_mutex = &ww };
+	ptedirty_test_walk_busy(test, env, &ctx, &h);
+
+	/* Held by the caller, the same context walks. */
+	ww_mutex_lock(&ww, NULL);
+	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(&env->mapping, 0, 1, &ctx), 0);
+	ww_mutex_unlock(&ww);
+	ww_mutex_destroy(&ww);
+}
+
+static void ptedirty_test_walk_no_queue(struct kunit *test)
+{
+	struct ptedirty_walk_env *env = test->priv;
+	pgoff_t start = 0, end = 0;
+	struct ptedirty_ctx ctx;
+
+	/* Without a queue a walk flushes before it returns: the one-call form. */
+	ptedirty_ctx_init_mutex(&ctx, NULL, &env->lock);
+	mutex_lock(&env->lock);
+	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(&env->mapping, 0, 16, &ctx),
+			0);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_clean(&env->mapping, 0, 16, 0, env->bitmap,
+				       128, &start, &end, &ctx),
+			0);
+	mutex_unlock(&env->lock);
+	KUNIT_EXPECT_EQ(test, ctx.gen, 0);
+	KUNIT_EXPECT_GE(test, start, end);
+	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+}
+
+static struct kunit_case ptedirty_walk_cases[] = {
+	KUNIT_CASE(ptedirty_test_walk_bad_input),
+	KUNIT_CASE(ptedirty_test_walk_no_queue),
+	KUNIT_CASE(ptedirty_test_walk_unlocked),
+	KUNIT_CASE(ptedirty_test_walk_lock_busy),
+	{}
+};
+
+static struct kunit_suite ptedirty_walk_suite = {
+	.name = "ptedirty_walk",
+	.init = ptedirty_walk_test_init,
+	.exit = ptedirty_walk_test_exit,
+	.test_cases = ptedirty_walk_cases,
+};
+
+kunit_test_suites(&ptedirty_queue_suite, &ptedirty_walk_suite);
