@@ -491,38 +491,38 @@ EXPORT_SYMBOL_GPL(ptedirty_count_mapped);
 /* ptedirty_clean() and ptedirty_clean_wrprotect(). */
 static long __ptedirty_clean(struct address_space *mapping,
 			     pgoff_t first_index, pgoff_t nr,
-			     pgoff_t bitmap_pgoff, unsigned long *bitmap,
-			     pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+			     struct ptedirty_record *rec,
 			     struct ptedirty_ctx *ctx, bool wrprotect)
 {
-	struct ptedirty_walk w = {
-		.clean = true,
-		.wrprotect = wrprotect,
-		.bitmap = bitmap,
-		.bitmap_pgoff = bitmap_pgoff,
-		.start = ULONG_MAX,
-		.end = 0,
-	};
+	struct ptedirty_walk w;
 	long ret;
 
-	if (!mapping || !bitmap || !start || !end ||
+	if (!mapping || !rec || !rec->bitmap ||
 	    !ptedirty_range_valid(first_index, nr) ||
-	    first_index < bitmap_pgoff ||
-	    first_index - bitmap_pgoff > bitmap_bits ||
-	    nr > bitmap_bits - (first_index - bitmap_pgoff))
+	    first_index < rec->pgoff ||
+	    first_index - rec->pgoff > rec->bits ||
+	    nr > rec->bits - (first_index - rec->pgoff))
 		return -EINVAL;
 	ret = ptedirty_check_contract(ctx, mapping);
 	if (ret)
 		return ret;
 
+	w = (struct ptedirty_walk){
+		.clean = true,
+		.wrprotect = wrprotect,
+		.bitmap = rec->bitmap,
+		.bitmap_pgoff = rec->pgoff,
+		.start = ULONG_MAX,
+		.end = 0,
+	};
 	ret = ptedirty_walk_mapping(mapping, first_index, nr, &w, ctx);
 	if (w.end > w.start) {
-		if (*start >= *end) {
-			*start = w.start;
-			*end = w.end;
+		if (rec->start >= rec->end) {
+			rec->start = w.start;
+			rec->end = w.end;
 		} else {
-			*start = min(*start, w.start);
-			*end = max(*end, w.end);
+			rec->start = min(rec->start, w.start);
+			rec->end = max(rec->end, w.end);
 		}
 	}
 	return ret;
@@ -534,16 +534,13 @@ static long __ptedirty_clean(struct address_space *mapping,
  * @mapping: the address space
  * @first_index: first page offset of the range
  * @nr: number of page offsets in the range
- * @bitmap_pgoff: page offset that bit 0 of @bitmap stands for
- * @bitmap: one bit per page offset
- * @bitmap_bits: number of bits in @bitmap; it must cover the range
- * @start: in and out: first set bit of @bitmap (relative to @bitmap_pgoff)
- * @end: in and out: one past the last set bit; *@start >= *@end means none
+ * @rec: where the dirty pages go; its bitmap must cover the range
  * @ctx: the caller's context; its external lock must be held
  *
  * Clears the dirty bit of every dirty pte that maps a page offset in the
  * range, in every shared, may-write VM_IO vma of @mapping, sets the bit of
- * each such page offset and widens [*@start, *@end) to cover the bits set.
+ * each such page offset in @rec and widens @rec's [start, end) to cover
+ * the bits set.
  * A page written after the walk saw its pte is either recorded here or
  * still dirty in its pte; a write to a page the walk recorded may still go
  * through a stale TLB entry until the flush. So flush up to @ctx->gen
@@ -551,24 +548,21 @@ static long __ptedirty_clean(struct address_space *mapping,
  * (mm_has_notifiers(): KVM, SVA) a writable pte may have been written
  * without becoming dirty: there the walk records writable ptes as well
  * and write-protects them, so that the next write faults and dirties
- * its pte. Without a queue, the walk flushes
- * before it returns. Huge entries are never split. Takes @mapping's
- * i_mmap lock and might sleep.
+ * its pte. Without a queue, the walk flushes before it returns. Huge
+ * entries are never split. Takes @mapping's i_mmap lock and might sleep.
  *
- * Return: the number of ptes cleaned; -EINVAL for a NULL mapping, bitmap,
- * @start or @end, an empty or overflowing range or a bitmap that does not
- * cover it; -ENOLCK, with a warning and nothing changed, when the calling
+ * Return: the number of ptes cleaned; -EINVAL for a NULL mapping, record
+ * or bitmap, an empty or overflowing range or a record whose bitmap does
+ * not cover it; -ENOLCK, with a warning and nothing changed, when the calling
  * task does not hold the external lock; -EOPNOTSUPP on a Xen PV guest;
  * -ENOMEM, with nothing changed, when @ctx has no queue and the walk's
  * own cannot be allocated.
  */
 long ptedirty_clean(struct address_space *mapping, pgoff_t first_index,
-		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
-		    pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+		    pgoff_t nr, struct ptedirty_record *rec,
 		    struct ptedirty_ctx *ctx)
 {
-	return __ptedirty_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
-				bitmap_bits, start, end, ctx, false);
+	return __ptedirty_clean(mapping, first_index, nr, rec, ctx, false);
 }
 EXPORT_SYMBOL_GPL(ptedirty_clean);
 
@@ -578,11 +572,7 @@ EXPORT_SYMBOL_GPL(ptedirty_clean);
  * @mapping: the address space
  * @first_index: first page offset of the range
  * @nr: number of page offsets in the range
- * @bitmap_pgoff: page offset that bit 0 of @bitmap stands for
- * @bitmap: one bit per page offset
- * @bitmap_bits: number of bits in @bitmap; it must cover the range
- * @start: in and out: first set bit of @bitmap (relative to @bitmap_pgoff)
- * @end: in and out: one past the last set bit; *@start >= *@end means none
+ * @rec: where the dirty pages go; its bitmap must cover the range
  * @ctx: the caller's context; its external lock must be held
  *
  * ptedirty_clean() and ptedirty_wrprotect() in one update of each pte: a
@@ -596,12 +586,10 @@ EXPORT_SYMBOL_GPL(ptedirty_clean);
  */
 long ptedirty_clean_wrprotect(struct address_space *mapping,
 			      pgoff_t first_index, pgoff_t nr,
-			      pgoff_t bitmap_pgoff, unsigned long *bitmap,
-			      pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+			      struct ptedirty_record *rec,
 			      struct ptedirty_ctx *ctx)
 {
-	return __ptedirty_clean(mapping, first_index, nr, bitmap_pgoff, bitmap,
-				bitmap_bits, start, end, ctx, true);
+	return __ptedirty_clean(mapping, first_index, nr, rec, ctx, true);
 }
 EXPORT_SYMBOL_GPL(ptedirty_clean_wrprotect);
 

@@ -649,10 +649,13 @@ static long ptedirty_test_clean(struct ptedirty_walk_env *env,
 				pgoff_t nr, pgoff_t bitmap_pgoff,
 				unsigned long *bitmap, pgoff_t bits)
 {
-	pgoff_t start = 0, end = 0;
+	struct ptedirty_record rec = {
+		.bitmap = bitmap,
+		.pgoff = bitmap_pgoff,
+		.bits = bits,
+	};
 
-	return ptedirty_clean(mapping, first, nr, bitmap_pgoff, bitmap, bits,
-			      &start, &end, &env->ctx);
+	return ptedirty_clean(mapping, first, nr, &rec, &env->ctx);
 }
 
 static void ptedirty_test_walk_bad_input(struct kunit *test)
@@ -660,7 +663,10 @@ static void ptedirty_test_walk_bad_input(struct kunit *test)
 	struct ptedirty_walk_env *env = test->priv;
 	struct address_space *m = &env->mapping;
 	unsigned long *bm = env->bitmap;
-	pgoff_t start = 0, end = 0;
+	struct ptedirty_record rec = { .bitmap = bm, .bits = 128 };
+	struct ptedirty_record at10 = { .bitmap = bm, .pgoff = 10,
+					.bits = 128 };
+	struct ptedirty_record no_bitmap = { .bits = 128 };
 
 	mutex_lock(&env->lock);
 	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 0, &env->ctx), -EINVAL);
@@ -684,19 +690,21 @@ static void ptedirty_test_walk_bad_input(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 200, 1, 10, bm, 128),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean(m, 0, 1, 0, bm, 128, NULL, &end,
-					     &env->ctx), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean(m, 0, 1, 0, bm, 128, &start, NULL,
-					     &env->ctx), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ptedirty_clean(m, 0, 1, NULL, &env->ctx),
+			-EINVAL);
 	/* The combined walker checks the same. */
-	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 0, 0, 0, bm, 128,
-						       &start, &end, &env->ctx),
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_clean_wrprotect(m, 0, 0, &rec, &env->ctx),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 5, 1, 10, bm, 128,
-						       &start, &end, &env->ctx),
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_clean_wrprotect(m, 5, 1, &at10, &env->ctx),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 0, 1, 0, NULL, 128,
-						       &start, &end, &env->ctx),
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_clean_wrprotect(m, 0, 1, &no_bitmap,
+						 &env->ctx),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_clean_wrprotect(m, 0, 1, NULL, &env->ctx),
 			-EINVAL);
 
 	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, 0, 0, &env->ctx),
@@ -712,21 +720,21 @@ static void ptedirty_test_walk_bad_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 1, &env->ctx), 0);
 	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 10, 128, 10, bm, 128),
 			0);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean_wrprotect(m, 0, 1, 0, bm, 128,
-						       &start, &end, &env->ctx),
-			0);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_clean_wrprotect(m, 0, 1, &rec, &env->ctx), 0);
 	KUNIT_EXPECT_EQ(test,
 			ptedirty_test_clean(env, m, ULONG_MAX, 1, ULONG_MAX - 1,
 					    bm, 2),
 			0);
 	mutex_unlock(&env->lock);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
+	KUNIT_EXPECT_GE(test, rec.start, rec.end);
 }
 
 static void ptedirty_test_walk_unlocked(struct kunit *test)
 {
 	struct ptedirty_walk_env *env = test->priv;
-	pgoff_t start = 0, end = 0;
+	struct ptedirty_record rec = { .bitmap = env->bitmap, .bits = 128 };
 	long wp, clean, both, count;
 
 	/*
@@ -738,8 +746,7 @@ static void ptedirty_test_walk_unlocked(struct kunit *test)
 	wp = ptedirty_wrprotect(&env->mapping, 0, 1, &env->ctx);
 	clean = ptedirty_test_clean(env, &env->mapping, 0, 1, 0, env->bitmap,
 				    128);
-	both = ptedirty_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
-					128, &start, &end, &env->ctx);
+	both = ptedirty_clean_wrprotect(&env->mapping, 0, 1, &rec, &env->ctx);
 	count = ptedirty_count_mapped(&env->mapping, 0, 1, &env->ctx);
 	pr_info("expect-warning-end\n");
 
@@ -793,7 +800,7 @@ static void ptedirty_test_walk_busy(struct kunit *test,
 				    struct ptedirty_ctx *ctx,
 				    struct ptedirty_lock_holder *h)
 {
-	pgoff_t start = 0, end = 0;
+	struct ptedirty_record rec = { .bitmap = env->bitmap, .bits = 128 };
 	struct task_struct *t;
 	long ret[4];
 
@@ -806,10 +813,8 @@ static void ptedirty_test_walk_busy(struct kunit *test,
 
 	pr_info("expect-warning-begin: ptedirty_check_contract\n");
 	ret[0] = ptedirty_wrprotect(&env->mapping, 0, 1, ctx);
-	ret[1] = ptedirty_clean(&env->mapping, 0, 1, 0, env->bitmap, 128,
-				&start, &end, ctx);
-	ret[2] = ptedirty_clean_wrprotect(&env->mapping, 0, 1, 0, env->bitmap,
-					  128, &start, &end, ctx);
+	ret[1] = ptedirty_clean(&env->mapping, 0, 1, &rec, ctx);
+	ret[2] = ptedirty_clean_wrprotect(&env->mapping, 0, 1, &rec, ctx);
 	ret[3] = ptedirty_count_mapped(&env->mapping, 0, 1, ctx);
 	pr_info("expect-warning-end\n");
 	complete(&h->release);
@@ -820,7 +825,7 @@ static void ptedirty_test_walk_busy(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, ret[2], -ENOLCK);
 	KUNIT_EXPECT_EQ(test, ret[3], -ENOLCK);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
-	KUNIT_EXPECT_GE(test, start, end);
+	KUNIT_EXPECT_GE(test, rec.start, rec.end);
 }
 
 /*
@@ -851,7 +856,7 @@ static void ptedirty_test_walk_lock_busy(struct kunit *test)
 static void ptedirty_test_walk_no_queue(struct kunit *test)
 {
 	struct ptedirty_walk_env *env = test->priv;
-	pgoff_t start = 0, end = 0;
+	struct ptedirty_record rec = { .bitmap = env->bitmap, .bits = 128 };
 	struct ptedirty_ctx ctx;
 
 	/* Without a queue a walk flushes before it returns: the one-call form. */
@@ -859,13 +864,11 @@ static void ptedirty_test_walk_no_queue(struct kunit *test)
 	mutex_lock(&env->lock);
 	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(&env->mapping, 0, 16, &ctx),
 			0);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_clean(&env->mapping, 0, 16, 0, env->bitmap,
-				       128, &start, &end, &ctx),
+	KUNIT_EXPECT_EQ(test, ptedirty_clean(&env->mapping, 0, 16, &rec, &ctx),
 			0);
 	mutex_unlock(&env->lock);
 	KUNIT_EXPECT_EQ(test, ctx.gen, 0);
-	KUNIT_EXPECT_GE(test, start, end);
+	KUNIT_EXPECT_GE(test, rec.start, rec.end);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
 }
 

@@ -145,16 +145,36 @@ void ptedirty_ctx_init_ww_mutex(struct ptedirty_ctx *ctx,
 				struct ptedirty_flush_queue *queue,
 				struct ww_mutex *lock);
 
+/**
+ * struct ptedirty_record - the pages a clean found written
+ * @bitmap: one bit per page offset, bit 0 for @pgoff
+ * @pgoff: page offset that bit 0 of @bitmap stands for
+ * @bits: number of bits in @bitmap
+ * @start: first set bit of @bitmap, relative to @pgoff
+ * @end: one past the last set bit; @start >= @end means none is set
+ *
+ * The caller owns the record, typically one per buffer object: it sets
+ * @bitmap, @pgoff and @bits once, and clears bits and narrows [@start,
+ * @end) as it consumes them, under its external lock. A clean sets the
+ * bit of each page it found written and widens [@start, @end) to cover
+ * them.
+ */
+struct ptedirty_record {
+	unsigned long *bitmap;
+	pgoff_t pgoff;
+	pgoff_t bits;
+	pgoff_t start;
+	pgoff_t end;
+};
+
 long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
 			pgoff_t nr, struct ptedirty_ctx *ctx);
 long ptedirty_clean(struct address_space *mapping, pgoff_t first_index,
-		    pgoff_t nr, pgoff_t bitmap_pgoff, unsigned long *bitmap,
-		    pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+		    pgoff_t nr, struct ptedirty_record *rec,
 		    struct ptedirty_ctx *ctx);
 long ptedirty_clean_wrprotect(struct address_space *mapping,
 			      pgoff_t first_index, pgoff_t nr,
-			      pgoff_t bitmap_pgoff, unsigned long *bitmap,
-			      pgoff_t bitmap_bits, pgoff_t *start, pgoff_t *end,
+			      struct ptedirty_record *rec,
 			      struct ptedirty_ctx *ctx);
 long ptedirty_count_mapped(struct address_space *mapping, pgoff_t first_index,
 			   pgoff_t nr, struct ptedirty_ctx *ctx);

@@ -94,8 +94,9 @@ static long vcoh_upstream_clean(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
 
 	return clean_record_shared_mapping_range(vcoh_bo_mapping(bo),
 						 index + first, nr, index,
-						 bo->dirty, &bo->dirty_start,
-						 &bo->dirty_end);
+						 bo->dirty.bitmap,
+						 &bo->dirty.start,
+						 &bo->dirty.end);
 }
 
 static long vcoh_upstream_wrprotect(struct vcoh_bo *bo, pgoff_t first,
@@ -154,9 +155,7 @@ long vcoh_backend_clean(struct vcoh_bo *bo)
 	switch (bo->backend) {
 	case VCOH_BACKEND_NATIVE:
 		return ptedirty_clean(vcoh_bo_mapping(bo), index, bo->num_pages,
-				      index, bo->dirty, bo->num_pages,
-				      &bo->dirty_start, &bo->dirty_end,
-				      &bo->dirty_ctx);
+				      &bo->dirty, &bo->dirty_ctx);
 	case VCOH_BACKEND_UPSTREAM:
 		return vcoh_upstream_clean(bo, 0, bo->num_pages);
 	}
@@ -201,9 +200,7 @@ long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
 		return 0;
 	}
 	return ptedirty_clean_wrprotect(vcoh_bo_mapping(bo), index + first, nr,
-					index, bo->dirty, bo->num_pages,
-					&bo->dirty_start, &bo->dirty_end,
-					&bo->dirty_ctx);
+					&bo->dirty, &bo->dirty_ctx);
 }
 
 /**

@@ -92,7 +92,7 @@ static void vcoh_bo_free(struct drm_gem_object *obj)
 	drm_gem_object_release(obj);
 	vcoh_bo_free_pages(bo->pages, bo->num_pages);
 	vcoh_bo_free_pages(bo->device_pages, bo->num_pages);
-	bitmap_free(bo->dirty);
+	bitmap_free(bo->dirty.bitmap);
 	kfree(bo);
 }
 
@@ -180,8 +180,9 @@ static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
 	bo->pages = kvcalloc(bo->num_pages, sizeof(*bo->pages), GFP_KERNEL);
 	bo->device_pages = kvcalloc(bo->num_pages, sizeof(*bo->device_pages),
 				    GFP_KERNEL);
-	bo->dirty = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
-	if (!bo->pages || !bo->device_pages || !bo->dirty) {
+	bo->dirty.bitmap = bitmap_zalloc(bo->num_pages, GFP_KERNEL);
+	bo->dirty.bits = bo->num_pages;
+	if (!bo->pages || !bo->device_pages || !bo->dirty.bitmap) {
 		ret = -ENOMEM;
 		goto err_put;
 	}
@@ -194,6 +195,8 @@ static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
 	ret = drm_gem_create_mmap_offset(&bo->base);
 	if (ret)
 		goto err_put;
+	/* The record's bits are the page offsets user space maps it at. */
+	bo->dirty.pgoff = vcoh_bo_index(bo);
 
 	return bo;
 

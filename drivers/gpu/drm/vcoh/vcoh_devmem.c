@@ -30,20 +30,21 @@
  */
 pgoff_t vcoh_devmem_copy_dirty(struct vcoh_bo *bo, unsigned long *report)
 {
-	unsigned long i = bo->dirty_start, end = bo->dirty_end;
+	unsigned long i = bo->dirty.start, end = bo->dirty.end;
 	pgoff_t copied = 0;
 
 	if (i >= end)
 		return 0;
-	for_each_set_bit_from(i, bo->dirty, end) {
+	for_each_set_bit_from(i, bo->dirty.bitmap, end) {
 		copy_highpage(bo->device_pages[i], bo->pages[i]);
 		copied++;
 	}
 	if (report)
-		bitmap_or(report, report, bo->dirty, end);
-	bitmap_clear(bo->dirty, bo->dirty_start, end - bo->dirty_start);
-	bo->dirty_start = 0;
-	bo->dirty_end = 0;
+		bitmap_or(report, report, bo->dirty.bitmap, end);
+	bitmap_clear(bo->dirty.bitmap, bo->dirty.start,
+		     end - bo->dirty.start);
+	bo->dirty.start = 0;
+	bo->dirty.end = 0;
 	return copied;
 }
 

@@ -67,12 +67,12 @@ pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma)
 
 void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end)
 {
-	if (bo->dirty_start >= bo->dirty_end) {
-		bo->dirty_start = first;
-		bo->dirty_end = end;
+	if (bo->dirty.start >= bo->dirty.end) {
+		bo->dirty.start = first;
+		bo->dirty.end = end;
 	} else {
-		bo->dirty_start = min(bo->dirty_start, first);
-		bo->dirty_end = max(bo->dirty_end, end);
+		bo->dirty.start = min(bo->dirty.start, first);
+		bo->dirty.end = max(bo->dirty.end, end);
 	}
 }
 
@@ -91,8 +91,9 @@ vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	dma_resv_lock(bo->base.resv, NULL);
-	if (bo->mode == VCOH_BO_TRACK_MKWRITE && !test_bit(idx, bo->dirty)) {
-		__set_bit(idx, bo->dirty);
+	if (bo->mode == VCOH_BO_TRACK_MKWRITE &&
+	    !test_bit(idx, bo->dirty.bitmap)) {
+		__set_bit(idx, bo->dirty.bitmap);
 		vcoh_dirty_mark(bo, idx, idx + 1);
 		bo->stats.mkwrite_faults++;
 		vcoh_stats_add_device(to_vcoh_device(bo->base.dev),
@@ -128,7 +129,7 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 	if (bo->mode == VCOH_BO_TRACK_PAGETABLE ||
 	    (bo->track == VCOH_BO_TRACK_AUTO &&
 	     bo->backend != VCOH_BACKEND_ZAP)) {
-		bitmap_set(bo->dirty, first, end - first);
+		bitmap_set(bo->dirty.bitmap, first, end - first);
 		vcoh_dirty_mark(bo, first, end);
 	}
 	dma_resv_unlock(bo->base.resv);
@@ -225,24 +226,24 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 		/* Only the pages written since the last scan are writable. */
 		scanned = 0;
 		ret = 0;
-		if (bo->dirty_start < bo->dirty_end) {
-			scanned = bo->dirty_end - bo->dirty_start;
-			ret = vcoh_backend_protect(bo, bo->dirty_start,
+		if (bo->dirty.start < bo->dirty.end) {
+			scanned = bo->dirty.end - bo->dirty.start;
+			ret = vcoh_backend_protect(bo, bo->dirty.start,
 						   scanned, false);
 		}
 		break;
 	default:
 		scanned = bo->num_pages;
 		ret = 0;
-		bitmap_fill(bo->dirty, bo->num_pages);
+		bitmap_fill(bo->dirty.bitmap, bo->num_pages);
 		vcoh_dirty_mark(bo, 0, bo->num_pages);
 		break;
 	}
 	if (ret < 0)
 		return ret;
 
-	if (bo->dirty_start < bo->dirty_end)
-		written = bitmap_weight(bo->dirty, bo->dirty_end);
+	if (bo->dirty.start < bo->dirty.end)
+		written = bitmap_weight(bo->dirty.bitmap, bo->dirty.end);
 	if (bo->track == VCOH_BO_TRACK_AUTO &&
 	    bo->backend != VCOH_BACKEND_ZAP) {
 		sw = vcoh_dirty_auto(bo, written, delta);

@@ -82,9 +82,8 @@ enum vcoh_backend {
  * @mode: the mode in use: @track, or for AUTO, PAGETABLE or MKWRITE
  * @backend: the enum vcoh_backend that cleans and protects its ptes
  * @switch_scans: consecutive scans that argued for AUTO's other mode
- * @dirty: a bit per page written since the last copy to the device
- * @dirty_start: first bit set in @dirty
- * @dirty_end: one past the last bit set; @dirty_start >= @dirty_end: none
+ * @dirty: the pages written since the last copy to the device: a bit per
+ *	page, for the page offsets of the object's fake mmap offset
  * @dirty_ctx: the dirty helpers' context, with the object's dma_resv lock
  * @stats: the object's counters
  * @link: entry in the device's list of objects
@@ -105,9 +104,7 @@ struct vcoh_bo {
 	u32 mode;
 	u32 backend;
 	unsigned int switch_scans;
-	unsigned long *dirty;
-	pgoff_t dirty_start;
-	pgoff_t dirty_end;
+	struct ptedirty_record dirty;
 	struct ptedirty_ctx dirty_ctx;
 	struct vcoh_stats stats;
 	struct list_head link;

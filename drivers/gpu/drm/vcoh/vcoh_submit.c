@@ -107,7 +107,7 @@ static void vcoh_dirty_give_back(struct vcoh_bo *bo, const unsigned long *snap)
 	if (first >= bo->num_pages)
 		return;
 	dma_resv_lock(bo->base.resv, NULL);
-	bitmap_or(bo->dirty, bo->dirty, snap, bo->num_pages);
+	bitmap_or(bo->dirty.bitmap, bo->dirty.bitmap, snap, bo->num_pages);
 	vcoh_dirty_mark(bo, first, find_last_bit(snap, bo->num_pages) + 1);
 	dma_resv_unlock(bo->base.resv);
 }
