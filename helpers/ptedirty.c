@@ -348,8 +348,9 @@ static void ptedirty_post_vma(struct mm_walk *walk)
 	s64 gen;
 
 	/* Under the i_mmap lock, which reclaim takes: no reclaim here. */
-	gen = ptedirty_queue_range(w->queue, mm, w->tstart, w->tend, w->vstart,
-				   w->vend, 1, GFP_NOWAIT | __GFP_NOWARN);
+	gen = ptedirty_flush_queue_add_walk(w->queue, mm, w->tstart, w->tend,
+					    w->vstart, w->vend, 1,
+					    GFP_NOWAIT | __GFP_NOWARN);
 	w->gen = max(w->gen, gen);
 
 	dec_tlb_flush_pending(mm);
@@ -621,8 +622,7 @@ vm_fault_t ptedirty_pfn_mkwrite(struct vm_fault *vmf, struct ptedirty_ctx *ctx)
 		return VM_FAULT_SIGBUS;
 
 	if (ctx->queue)
-		ptedirty_wait_for_pending_flushes(ctx->queue, vma->vm_mm,
-						  vmf->address);
+		ptedirty_flush_for_fault(ctx->queue, vma->vm_mm, vmf->address);
 
 	pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &ptl);
 	if (ptedirty_pte_map_failed(pte))

@@ -237,11 +237,11 @@ static void ptedirty_flush_mm_range(struct mm_struct *mm, unsigned long start,
 	flush_tlb_range(&vma, start, end);
 }
 
-s64 ptedirty_queue_range(struct ptedirty_flush_queue *queue,
-			 struct mm_struct *mm, unsigned long start,
-			 unsigned long end, unsigned long wide_start,
-			 unsigned long wide_end, unsigned int own_pending,
-			 gfp_t gfp)
+s64 ptedirty_flush_queue_add_walk(struct ptedirty_flush_queue *queue,
+				  struct mm_struct *mm, unsigned long start,
+				  unsigned long end, unsigned long wide_start,
+				  unsigned long wide_end,
+				  unsigned int own_pending, gfp_t gfp)
 {
 	struct ptedirty_flush_mm *e, *new = NULL;
 	bool allocated = false;
@@ -327,7 +327,8 @@ s64 ptedirty_queue_range(struct ptedirty_flush_queue *queue,
 }
 
 /**
- * ptedirty_queue_flush - record a range that needs a TLB flush, flush nothing
+ * ptedirty_flush_queue_add - record a range that needs a TLB flush, flush
+ * nothing
  * @queue: the flush queue
  * @mm: address space whose ptes in the range changed
  * @start: first address of the range
@@ -339,22 +340,22 @@ s64 ptedirty_queue_range(struct ptedirty_flush_queue *queue,
  * mm_tlb_flush_nested() are true for core mm. The caller must hold @mm (a
  * user or a count reference) during the call. Might sleep.
  *
- * Return: the generation of the range, to pass to ptedirty_flush_to_gen(), or
- * -EINVAL for a NULL queue or mm or an empty or inverted range.
+ * Return: the generation of the range, to pass to ptedirty_flush_to_gen(),
+ * or -EINVAL for a NULL queue or mm or an empty or inverted range.
  */
-s64 ptedirty_queue_flush(struct ptedirty_flush_queue *queue,
-			 struct mm_struct *mm, unsigned long start,
-			 unsigned long end)
+s64 ptedirty_flush_queue_add(struct ptedirty_flush_queue *queue,
+			     struct mm_struct *mm, unsigned long start,
+			     unsigned long end)
 {
 	if (!queue || !mm || start >= end)
 		return -EINVAL;
 
 	start = round_down(start, PAGE_SIZE);
 	end = round_up(end, PAGE_SIZE);
-	return ptedirty_queue_range(queue, mm, start, end, start, end, 0,
-				    GFP_KERNEL);
+	return ptedirty_flush_queue_add_walk(queue, mm, start, end, start, end,
+					     0, GFP_KERNEL);
 }
-EXPORT_SYMBOL_GPL(ptedirty_queue_flush);
+EXPORT_SYMBOL_GPL(ptedirty_flush_queue_add);
 
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
 /* Whether a flush of @mm must reach other CPUs (always, on arm64). */
@@ -545,7 +546,7 @@ static int ptedirty_flush_pending(struct ptedirty_flush_queue *queue)
 /**
  * ptedirty_flush_to_gen - flush every range queued up to a generation
  * @queue: the flush queue
- * @gen: a generation returned by ptedirty_queue_flush() or a walk
+ * @gen: a generation returned by ptedirty_flush_queue_add() or a walk
  *
  * Flushes everything pending in @queue: with one call per mm (a range
  * flush over the span of the mm's pending pages, or a whole-mm flush when
@@ -598,23 +599,22 @@ int ptedirty_flush_all(struct ptedirty_flush_queue *queue)
 EXPORT_SYMBOL_GPL(ptedirty_flush_all);
 
 /**
- * ptedirty_wait_for_pending_flushes - make sure an address has no stale
- * TLB entry
+ * ptedirty_flush_for_fault - flush a faulting address's pending range
  * @queue: the flush queue
  * @mm: the faulting address space
  * @address: the faulting address
  *
- * For a driver's fault and mkwrite handlers: when @address lies in the
+ * For the fault path (ptedirty_pfn_mkwrite()): when @address lies in the
  * span @queue holds for @mm and has not flushed yet, flush before
- * returning (at most one flush, or a wait for the one in progress). When
- * nothing of @mm is pending the check takes no lock. Might sleep.
+ * returning, so that no TLB keeps a stale entry for it (at most one
+ * flush, or a wait for the one in progress). When nothing of @mm is
+ * pending the check takes no lock. Might sleep.
  *
  * Return: the number of TLB flushes issued, or -EINVAL for a NULL queue
  * or mm.
  */
-int ptedirty_wait_for_pending_flushes(struct ptedirty_flush_queue *queue,
-				      struct mm_struct *mm,
-				      unsigned long address)
+int ptedirty_flush_for_fault(struct ptedirty_flush_queue *queue,
+			     struct mm_struct *mm, unsigned long address)
 {
 	s64 gen;
 
@@ -635,7 +635,7 @@ int ptedirty_wait_for_pending_flushes(struct ptedirty_flush_queue *queue,
 
 	return gen ? ptedirty_flush_to_gen(queue, gen) : 0;
 }
-EXPORT_SYMBOL_GPL(ptedirty_wait_for_pending_flushes);
+EXPORT_SYMBOL_GPL(ptedirty_flush_for_fault);
 
 /**
  * ptedirty_flush_queue_stats - read a flush queue's counters

@@ -15,10 +15,10 @@
  * that range may have protected the ptes the caller found protected. If
  * no entry can be allocated with @gfp, the range is flushed at once.
  */
-s64 ptedirty_queue_range(struct ptedirty_flush_queue *queue,
-			 struct mm_struct *mm, unsigned long start,
-			 unsigned long end, unsigned long wide_start,
-			 unsigned long wide_end, unsigned int own_pending,
-			 gfp_t gfp);
+s64 ptedirty_flush_queue_add_walk(struct ptedirty_flush_queue *queue,
+				  struct mm_struct *mm, unsigned long start,
+				  unsigned long end, unsigned long wide_start,
+				  unsigned long wide_end,
+				  unsigned int own_pending, gfp_t gfp);
 
 #endif /* _MM_PTEDIRTY_INTERNAL_H */

@@ -66,12 +66,12 @@ static void ptedirty_test_merge(struct kunit *test)
 	struct ptedirty_flush_stats st;
 
 	/* The ranges of one mm join one span, whatever lies between them. */
-	ptedirty_queue_flush(&env->queue, env->mm, PG(1), PG(3));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(3), PG(5));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(2), PG(4));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(1), PG(3));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(3), PG(5));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(2), PG(4));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
-	ptedirty_queue_flush(&env->queue, env->mm, PG(8), PG(9));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(5), PG(8));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(8), PG(9));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(5), PG(8));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
@@ -90,8 +90,8 @@ static void ptedirty_test_separate_ranges(struct kunit *test)
 	struct ptedirty_flush_stats st;
 
 	/* Ranges with a gap: one call flushes the span over both. */
-	ptedirty_queue_flush(&env->queue, env->mm, PG(1), PG(2));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(6));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(1), PG(2));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(4), PG(6));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
 	st = ptedirty_test_stats(env);
@@ -112,8 +112,8 @@ static void ptedirty_test_entries(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < 1000; i++)
-		ptedirty_queue_flush(&env->queue, env->mm, PG(3 * i),
-				     PG(3 * i + 1));
+		ptedirty_flush_queue_add(&env->queue, env->mm, PG(3 * i),
+					 PG(3 * i + 1));
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.entries, 1);
 	KUNIT_EXPECT_GT(test, st.entry_size, 0);
@@ -123,7 +123,7 @@ static void ptedirty_test_entries(struct kunit *test)
 
 	/* The flush keeps the entry for reuse; the next range takes it. */
 	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, 1);
-	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.entries, 1);
 	KUNIT_EXPECT_EQ(test, env->queue.nr_spare, 0);
@@ -140,7 +140,7 @@ static void ptedirty_test_spare_limit(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(mms); i++) {
 		mms[i] = mm_alloc();
 		KUNIT_ASSERT_NOT_NULL(test, mms[i]);
-		ptedirty_queue_flush(&env->queue, mms[i], PG(0), PG(1));
+		ptedirty_flush_queue_add(&env->queue, mms[i], PG(0), PG(1));
 	}
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.entries, ARRAY_SIZE(mms));
@@ -183,8 +183,8 @@ static void ptedirty_test_ceiling(struct kunit *test)
 
 	/* One page more than the ceiling, in separate ranges: one flush. */
 	for (i = 0; i <= PTEDIRTY_FLUSH_CEILING_DEFAULT; i++)
-		ptedirty_queue_flush(&env->queue, env->mm, PG(2 * i),
-				     PG(2 * i + 1));
+		ptedirty_flush_queue_add(&env->queue, env->mm, PG(2 * i),
+					 PG(2 * i + 1));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
 	st = ptedirty_test_stats(env);
@@ -197,8 +197,8 @@ static void ptedirty_test_ceiling(struct kunit *test)
 	 */
 	ptedirty_test_run_everywhere(env->mm, true);
 	env->queue.ceiling = 4;
-	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(4), PG(5));
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
@@ -207,8 +207,8 @@ static void ptedirty_test_ceiling(struct kunit *test)
 
 	/* At the ceiling, one range flush still covers them. */
 	env->queue.ceiling = 5;
-	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(5));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(4), PG(5));
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 2);
@@ -230,9 +230,9 @@ static void ptedirty_test_local_ranges(struct kunit *test)
 	if (ptedirty_test_local_calls(2) == 1)
 		kunit_skip(test, "every flush reaches all CPUs here");
 	env->queue.ceiling = 4;
-	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(5));
-	ptedirty_queue_flush(&env->queue, env->mm, PG(5), PG(6));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(4), PG(5));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(5), PG(6));
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 2);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
@@ -241,8 +241,8 @@ static void ptedirty_test_local_ranges(struct kunit *test)
 
 	/* More ranges than the entry keeps: the whole mm after all. */
 	for (i = 0; i < 9; i++)
-		ptedirty_queue_flush(&env->queue, env->mm, PG(3 * i),
-				     PG(3 * i + 1));
+		ptedirty_flush_queue_add(&env->queue, env->mm, PG(3 * i),
+					 PG(3 * i + 1));
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.mm_flushes, 1);
@@ -254,8 +254,8 @@ static void ptedirty_test_generations(struct kunit *test)
 	struct ptedirty_flush_stats st;
 	s64 g1, g2, g3;
 
-	g1 = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
-	g2 = ptedirty_queue_flush(&env->queue, env->mm, PG(10), PG(11));
+	g1 = ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
+	g2 = ptedirty_flush_queue_add(&env->queue, env->mm, PG(10), PG(11));
 	KUNIT_EXPECT_GT(test, g1, 0);
 	KUNIT_EXPECT_GT(test, g2, g1);
 
@@ -268,11 +268,11 @@ static void ptedirty_test_generations(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
 
 	/* Merging into a pending range still hands out a newer generation. */
-	g3 = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	g3 = ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
 	KUNIT_EXPECT_GT(test, g3, g2);
 	KUNIT_EXPECT_GT(test,
-			ptedirty_queue_flush(&env->queue, env->mm, PG(0),
-					     PG(1)),
+			ptedirty_flush_queue_add(&env->queue, env->mm, PG(0),
+						 PG(1)),
 			g3);
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g3), 1);
 }
@@ -283,13 +283,13 @@ static void ptedirty_test_pending_count(struct kunit *test)
 	s64 gen;
 
 	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
-	gen = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
+	gen = ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
 	/* Core mm must see the pending flush, and the mm stays pinned. */
 	KUNIT_EXPECT_TRUE(test, mm_tlb_flush_pending(env->mm));
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->mm->mm_count),
 			env->mm_count + 1);
 	/* The queue holds one count per mm, whatever its ranges... */
-	ptedirty_queue_flush(&env->queue, env->mm, PG(100), PG(101));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(100), PG(101));
 	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_nested(env->mm));
 	/* ...which a change of core mm's own, say a zap, sees as nested. */
 	inc_tlb_flush_pending(env->mm);
@@ -314,21 +314,21 @@ static void ptedirty_test_unchanged_walk(struct kunit *test)
 
 	/* The walk's own count, as ptedirty_walk_vma() raises it. */
 	inc_tlb_flush_pending(env->mm);
-	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0),
-				   PG(8), 1, GFP_KERNEL);
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(8), PG(0),
+					    PG(0), PG(8), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, 0);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
 
 	/* A range of this queue is not someone else's change. */
-	g1 = ptedirty_queue_flush(&env->queue, env->mm, PG(10), PG(11));
-	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0),
-				   PG(8), 1, GFP_KERNEL);
+	g1 = ptedirty_flush_queue_add(&env->queue, env->mm, PG(10), PG(11));
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(8), PG(0),
+					    PG(0), PG(8), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, 0);
 
 	/* Someone else changed ptes and has not flushed: cover [0, 8). */
 	inc_tlb_flush_pending(env->mm);
-	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(0),
-				   PG(8), 1, GFP_KERNEL);
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(8), PG(0),
+					    PG(0), PG(8), 1, GFP_KERNEL);
 	dec_tlb_flush_pending(env->mm);
 	dec_tlb_flush_pending(env->mm);
 	KUNIT_EXPECT_GT(test, gen, g1);
@@ -347,22 +347,22 @@ static void ptedirty_test_covered_walk(struct kunit *test)
 	struct ptedirty_test_env *env = test->priv;
 	s64 g1, g2, gen;
 
-	g1 = ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(4));
-	g2 = ptedirty_queue_flush(&env->queue, env->mm, PG(100), PG(101));
+	g1 = ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(4));
+	g2 = ptedirty_flush_queue_add(&env->queue, env->mm, PG(100), PG(101));
 	inc_tlb_flush_pending(env->mm);
-	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(2),
-				   PG(6), 1, GFP_KERNEL);
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(8), PG(0),
+					    PG(2), PG(6), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, g2);
 	/*
 	 * Between the two ranges, but inside the span the queue holds for
 	 * the mm: the span's flush is still the one to wait for.
 	 */
-	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(4),
-				   PG(6), 1, GFP_KERNEL);
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(8), PG(0),
+					    PG(4), PG(6), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, g2);
 	/* Next to the span but not in it: nothing to wait for. */
-	gen = ptedirty_queue_range(&env->queue, env->mm, PG(8), PG(0), PG(101),
-				   PG(110), 1, GFP_KERNEL);
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(8), PG(0),
+					    PG(101), PG(110), 1, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, gen, 0);
 	dec_tlb_flush_pending(env->mm);
 	/* Nothing new was queued, so nothing new is flushed. */
@@ -374,26 +374,26 @@ static void ptedirty_test_covered_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, g2), 0);
 }
 
-static void ptedirty_test_wait_for_pending(struct kunit *test)
+static void ptedirty_test_flush_for_fault(struct kunit *test)
 {
 	struct ptedirty_test_env *env = test->priv;
 	struct ptedirty_flush_stats st;
 
 	/* Nothing pending: no flush. */
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
-							  PG(5)),
+			ptedirty_flush_for_fault(&env->queue, env->mm,
+						 PG(5)),
 			0);
 
-	ptedirty_queue_flush(&env->queue, env->mm, PG(4), PG(6));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(4), PG(6));
 	/* An address outside every pending range flushes nothing. */
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
-							  PG(6)),
+			ptedirty_flush_for_fault(&env->queue, env->mm,
+						 PG(6)),
 			0);
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
-							  PG(3) + 100),
+			ptedirty_flush_for_fault(&env->queue, env->mm,
+						 PG(3) + 100),
 			0);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
@@ -401,12 +401,12 @@ static void ptedirty_test_wait_for_pending(struct kunit *test)
 
 	/* An address inside one flushes once, and only once. */
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
-							  PG(5) + 8),
+			ptedirty_flush_for_fault(&env->queue, env->mm,
+						 PG(5) + 8),
 			1);
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(&env->queue, env->mm,
-							  PG(5) + 8),
+			ptedirty_flush_for_fault(&env->queue, env->mm,
+						 PG(5) + 8),
 			0);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
@@ -420,7 +420,7 @@ static void ptedirty_test_dead_mm(struct kunit *test)
 	struct ptedirty_flush_stats st;
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
-	ptedirty_queue_flush(&env->queue, mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, mm, PG(0), PG(1));
 	/* The last user goes away while the range waits. */
 	mmput(mm);
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 0);
@@ -447,8 +447,8 @@ static void ptedirty_test_cross_mm_batch(struct kunit *test)
 		  (IS_ENABLED(CONFIG_ARM64) || num_online_cpus() > 1);
 
 	env->queue.batch_min_mms = 0;
-	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_queue_flush(&env->queue, mm2, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, mm2, PG(0), PG(1));
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 2);
 	st = ptedirty_test_stats(env);
@@ -459,8 +459,8 @@ static void ptedirty_test_cross_mm_batch(struct kunit *test)
 	ptedirty_test_run_everywhere(env->mm, true);
 	ptedirty_test_run_everywhere(mm2, true);
 	env->queue.batch_min_mms = 2;
-	ptedirty_queue_flush(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_queue_flush(&env->queue, mm2, PG(10), PG(100));
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, mm2, PG(10), PG(100));
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), batches ? 1 : 2);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
@@ -470,7 +470,7 @@ static void ptedirty_test_cross_mm_batch(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mm2));
 
 	/* One mm alone is flushed by range, batch or not. */
-	ptedirty_queue_flush(&env->queue, mm2, PG(0), PG(1));
+	ptedirty_flush_queue_add(&env->queue, mm2, PG(0), PG(1));
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
 	st = ptedirty_test_stats(env);
 	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
@@ -485,17 +485,18 @@ static void ptedirty_test_bad_input(struct kunit *test)
 	struct ptedirty_test_env *env = test->priv;
 	struct ptedirty_flush_stats st;
 
-	KUNIT_EXPECT_EQ(test, ptedirty_queue_flush(NULL, env->mm, 0, PG(1)),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_queue_flush(&env->queue, NULL, 0, PG(1)),
+	KUNIT_EXPECT_EQ(test, ptedirty_flush_queue_add(NULL, env->mm, 0, PG(1)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_queue_flush(&env->queue, env->mm, PG(1),
-					     PG(1)),
+			ptedirty_flush_queue_add(&env->queue, NULL, 0, PG(1)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_queue_flush(&env->queue, env->mm, PG(2),
-					     PG(1)),
+			ptedirty_flush_queue_add(&env->queue, env->mm, PG(1),
+						 PG(1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_flush_queue_add(&env->queue, env->mm, PG(2),
+						 PG(1)),
 			-EINVAL);
 	/* Generations never handed out. */
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, 0), -EINVAL);
@@ -503,10 +504,10 @@ static void ptedirty_test_bad_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(&env->queue, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ptedirty_flush_to_gen(NULL, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(&env->queue, NULL, 0),
+			ptedirty_flush_for_fault(&env->queue, NULL, 0),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			ptedirty_wait_for_pending_flushes(NULL, env->mm, 0),
+			ptedirty_flush_for_fault(NULL, env->mm, 0),
 			-EINVAL);
 
 	st = ptedirty_test_stats(env);
@@ -535,8 +536,8 @@ static int ptedirty_test_thread_fn(void *arg)
 	for (i = 0; i < PTEDIRTY_TEST_RANGES; i++) {
 		unsigned long first = get_random_u32_below(256);
 		unsigned long len = 1 + get_random_u32_below(4);
-		s64 gen = ptedirty_queue_flush(&env->queue, env->mm, PG(first),
-					       PG(first + len));
+		s64 gen = ptedirty_flush_queue_add(&env->queue, env->mm,
+						   PG(first), PG(first + len));
 
 		if (gen <= 0) {
 			t->errors++;
@@ -597,7 +598,7 @@ static struct kunit_case ptedirty_queue_cases[] = {
 	KUNIT_CASE(ptedirty_test_pending_count),
 	KUNIT_CASE(ptedirty_test_unchanged_walk),
 	KUNIT_CASE(ptedirty_test_covered_walk),
-	KUNIT_CASE(ptedirty_test_wait_for_pending),
+	KUNIT_CASE(ptedirty_test_flush_for_fault),
 	KUNIT_CASE(ptedirty_test_dead_mm),
 	KUNIT_CASE(ptedirty_test_cross_mm_batch),
 	KUNIT_CASE(ptedirty_test_bad_input),

@@ -33,7 +33,7 @@ struct ptedirty_flush_mm;
 
 /**
  * struct ptedirty_flush_stats - what a flush queue has done so far
- * @queued: ranges handed to ptedirty_queue_flush()
+ * @queued: ranges handed to ptedirty_flush_queue_add()
  * @merged: of those, ranges merged into the span pending for their mm
  * @range_flushes: flush_tlb_range() calls issued
  * @mm_flushes: whole-mm flushes issued (pending span above the ceiling)
@@ -69,7 +69,7 @@ struct ptedirty_flush_stats {
  * @spare: entries kept for reuse, at most %PTEDIRTY_FLUSH_SPARE
  * @nr_spare: entries on @spare
  * @nr_pending: spans on @pending and @inflight, read locklessly
- * @gen: generation handed out by the last ptedirty_queue_flush()
+ * @gen: generation handed out by the last ptedirty_flush_queue_add()
  * @flushed_gen: every range queued at or before this generation is flushed
  * @ceiling: pages; a larger span pending in one mm flushes its whole TLB
  * @batch_min_mms: from this many mms that need a shootdown, flush them
@@ -103,14 +103,13 @@ struct ptedirty_flush_queue {
 
 void ptedirty_flush_queue_init(struct ptedirty_flush_queue *queue);
 void ptedirty_flush_queue_fini(struct ptedirty_flush_queue *queue);
-s64 ptedirty_queue_flush(struct ptedirty_flush_queue *queue,
-			 struct mm_struct *mm, unsigned long start,
-			 unsigned long end);
+s64 ptedirty_flush_queue_add(struct ptedirty_flush_queue *queue,
+			     struct mm_struct *mm, unsigned long start,
+			     unsigned long end);
 int ptedirty_flush_to_gen(struct ptedirty_flush_queue *queue, s64 gen);
 int ptedirty_flush_all(struct ptedirty_flush_queue *queue);
-int ptedirty_wait_for_pending_flushes(struct ptedirty_flush_queue *queue,
-				      struct mm_struct *mm,
-				      unsigned long address);
+int ptedirty_flush_for_fault(struct ptedirty_flush_queue *queue,
+			     struct mm_struct *mm, unsigned long address);
 void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
 				struct ptedirty_flush_stats *stats);
 
