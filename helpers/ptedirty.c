@@ -71,41 +71,26 @@ struct ptedirty_walk {
 };
 
 /**
- * ptedirty_ctx_init_mutex - set up a context whose external lock is a mutex
+ * ptedirty_ctx_init - set up a context for the walks of one object
  * @ctx: the context
  * @queue: flush queue for the walks, or NULL to flush in each walk
- * @lock: the external lock
+ * @lock: the external lock; for a DRM object, &obj->resv->lock
  */
-void ptedirty_ctx_init_mutex(struct ptedirty_ctx *ctx,
-			     struct ptedirty_flush_queue *queue,
-			     struct mutex *lock)
+void ptedirty_ctx_init(struct ptedirty_ctx *ctx,
+		       struct ptedirty_flush_queue *queue,
+		       struct ww_mutex *lock)
 {
-	*ctx = (struct ptedirty_ctx){ .queue = queue, .mutex = lock };
+	*ctx = (struct ptedirty_ctx){ .queue = queue, .lock = lock };
 }
-EXPORT_SYMBOL_GPL(ptedirty_ctx_init_mutex);
-
-/**
- * ptedirty_ctx_init_ww_mutex - set up a context whose external lock is a
- * ww_mutex
- * @ctx: the context
- * @queue: flush queue for the walks, or NULL to flush in each walk
- * @lock: the external lock, for a DRM object &obj->resv->lock
- */
-void ptedirty_ctx_init_ww_mutex(struct ptedirty_ctx *ctx,
-				struct ptedirty_flush_queue *queue,
-				struct ww_mutex *lock)
-{
-	*ctx = (struct ptedirty_ctx){ .queue = queue, .ww_mutex = lock };
-}
-EXPORT_SYMBOL_GPL(ptedirty_ctx_init_ww_mutex);
+EXPORT_SYMBOL_GPL(ptedirty_ctx_init);
 
 /*
  * Whether the current task holds a lock. mutex_is_locked() only says that
  * some task does, and lockdep checks the owner only when it is built in;
  * the owner word says which task, at the cost of one load. Without
  * PREEMPT_RT it is the owner's task_struct with flags in the low bits
- * (MUTEX_FLAGS in kernel/locking/mutex.c). With PREEMPT_RT, mutexes and
- * the base of ww_mutexes are rt_mutexes, whose owner pointer carries
+ * (MUTEX_FLAGS in kernel/locking/mutex.c). With PREEMPT_RT, the base of a
+ * ww_mutex is an rt_mutex, whose owner pointer carries
  * RT_MUTEX_HAS_WAITERS in bit 0.
  */
 #ifdef CONFIG_PREEMPT_RT
@@ -135,17 +120,13 @@ static int ptedirty_check_contract(struct ptedirty_ctx *ctx,
 	bool owned;
 
 	might_sleep();
-	if (WARN_ON_ONCE(!ctx || !ctx->mutex == !ctx->ww_mutex))
+	if (WARN_ON_ONCE(!ctx || !ctx->lock))
 		return -EINVAL;
 
-	owned = ctx->mutex ? ptedirty_lock_owned(ctx->mutex) :
-			     ptedirty_lock_owned(&ctx->ww_mutex->base);
+	owned = ptedirty_lock_owned(&ctx->lock->base);
 	if (WARN_ON_ONCE(!owned))
 		return -ENOLCK;
-	if (ctx->mutex)
-		lockdep_assert_held_once(ctx->mutex);
-	else
-		lockdep_assert_held_once(&ctx->ww_mutex->base);
+	lockdep_assert_held_once(&ctx->lock->base);
 
 	if (!mapping)
 		return 0;

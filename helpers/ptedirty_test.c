@@ -613,12 +613,14 @@ static struct kunit_suite ptedirty_queue_suite = {
 	.test_cases = ptedirty_queue_cases,
 };
 
-/* The walkers: a mapping nobody maps, and a mutex as the external lock. */
+/* The walkers: a mapping nobody maps, and a ww_mutex as the external lock. */
+static DEFINE_WW_CLASS(ptedirty_test_ww_class);
+
 struct ptedirty_walk_env {
 	struct address_space mapping;
 	struct ptedirty_flush_queue queue;
 	/* the walkers' external lock */
-	struct mutex lock;
+	struct ww_mutex lock;
 	struct ptedirty_ctx ctx;
 	unsigned long bitmap[2];
 };
@@ -631,8 +633,8 @@ static int ptedirty_walk_test_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	address_space_init_once(&env->mapping);
 	ptedirty_flush_queue_init(&env->queue);
-	mutex_init(&env->lock);
-	ptedirty_ctx_init_mutex(&env->ctx, &env->queue, &env->lock);
+	ww_mutex_init(&env->lock, &ptedirty_test_ww_class);
+	ptedirty_ctx_init(&env->ctx, &env->queue, &env->lock);
 	test->priv = env;
 	return 0;
 }
@@ -642,7 +644,7 @@ static void ptedirty_walk_test_exit(struct kunit *test)
 	struct ptedirty_walk_env *env = test->priv;
 
 	ptedirty_flush_queue_fini(&env->queue);
-	mutex_destroy(&env->lock);
+	ww_mutex_destroy(&env->lock);
 }
 
 static long ptedirty_test_clean(struct ptedirty_walk_env *env,
@@ -669,7 +671,7 @@ static void ptedirty_test_walk_bad_input(struct kunit *test)
 					.bits = 128 };
 	struct ptedirty_record no_bitmap = { .bits = 128 };
 
-	mutex_lock(&env->lock);
+	ww_mutex_lock(&env->lock, NULL);
 	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 0, &env->ctx), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, ULONG_MAX, 2, &env->ctx),
 			-EINVAL);
@@ -727,7 +729,7 @@ static void ptedirty_test_walk_bad_input(struct kunit *test)
 			ptedirty_test_clean(env, m, ULONG_MAX, 1, ULONG_MAX - 1,
 					    bm, 2),
 			0);
-	mutex_unlock(&env->lock);
+	ww_mutex_unlock(&env->lock);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
 	KUNIT_EXPECT_GE(test, rec.start, rec.end);
 }
@@ -765,13 +767,9 @@ static void ptedirty_test_walk_unlocked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wp, -EINVAL);
 }
 
-static DEFINE_WW_CLASS(ptedirty_test_ww_class);
-
 /* Holds the test's external lock until told to let go. */
 struct ptedirty_lock_holder {
-	/* the lock to hold: one of these two */
-	struct mutex *mutex;
-	struct ww_mutex *ww_mutex;
+	struct ww_mutex *lock;
 	struct completion locked;
 	struct completion release;
 	struct completion done;
@@ -781,16 +779,10 @@ static int ptedirty_lock_holder_fn(void *data)
 {
 	struct ptedirty_lock_holder *h = data;
 
-	if (h->mutex)
-		mutex_lock(h->mutex);
-	else
-		ww_mutex_lock(h->ww_mutex, NULL);
+	ww_mutex_lock(h->lock, NULL);
 	complete(&h->locked);
 	wait_for_completion(&h->release);
-	if (h->mutex)
-		mutex_unlock(h->mutex);
-	else
-		ww_mutex_unlock(h->ww_mutex);
+	ww_mutex_unlock(h->lock);
 	complete(&h->done);
 	return 0;
 }
@@ -836,22 +828,15 @@ static void ptedirty_test_walk_busy(struct kunit *test,
 static void ptedirty_test_walk_lock_busy(struct kunit *test)
 {
 	struct ptedirty_walk_env *env = test->priv;
-	struct ptedirty_lock_holder h = { .mutex = &env->lock };
-	struct ww_mutex ww;
-	struct ptedirty_ctx ctx;
+	struct ptedirty_lock_holder h = { .lock = &env->lock };
 
 	ptedirty_test_walk_busy(test, env, &env->ctx, &h);
 
-	ww_mutex_init(&ww, &ptedirty_test_ww_class);
-	ptedirty_ctx_init_ww_mutex(&ctx, &env->queue, &ww);
-	h = (struct ptedirty_lock_holder){ .ww_mutex = &ww };
-	ptedirty_test_walk_busy(test, env, &ctx, &h);
-
 	/* Held by the caller, the same context walks. */
-	ww_mutex_lock(&ww, NULL);
-	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(&env->mapping, 0, 1, &ctx), 0);
-	ww_mutex_unlock(&ww);
-	ww_mutex_destroy(&ww);
+	ww_mutex_lock(&env->lock, NULL);
+	KUNIT_EXPECT_EQ(test,
+			ptedirty_wrprotect(&env->mapping, 0, 1, &env->ctx), 0);
+	ww_mutex_unlock(&env->lock);
 }
 
 static void ptedirty_test_walk_no_queue(struct kunit *test)
@@ -861,13 +846,13 @@ static void ptedirty_test_walk_no_queue(struct kunit *test)
 	struct ptedirty_ctx ctx;
 
 	/* Without a queue a walk flushes before it returns: the one-call form. */
-	ptedirty_ctx_init_mutex(&ctx, NULL, &env->lock);
-	mutex_lock(&env->lock);
+	ptedirty_ctx_init(&ctx, NULL, &env->lock);
+	ww_mutex_lock(&env->lock, NULL);
 	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(&env->mapping, 0, 16, &ctx),
 			0);
 	KUNIT_EXPECT_EQ(test, ptedirty_clean(&env->mapping, 0, 16, &rec, &ctx),
 			0);
-	mutex_unlock(&env->lock);
+	ww_mutex_unlock(&env->lock);
 	KUNIT_EXPECT_EQ(test, ctx.gen, 0);
 	KUNIT_EXPECT_GE(test, rec.start, rec.end);
 	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);

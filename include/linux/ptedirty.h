@@ -117,8 +117,7 @@ void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
  * struct ptedirty_ctx - a caller of the walkers and its external lock
  * @queue: flush queue the walks add their ranges to; NULL to flush
  *	before each walk returns
- * @mutex: the external lock, when it is a mutex
- * @ww_mutex: the external lock, when it is a ww_mutex (a dma_resv)
+ * @lock: the external lock: a DRM object's dma_resv lock
  * @gen: the newest generation the walks with this context queued or were
  *	covered by (another walk's range on the queue that is not flushed
  *	yet); pass it to ptedirty_flush_to_gen() before using what they reported
@@ -127,22 +126,17 @@ void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
  * fault and mkwrite handlers and the users of what the walks report. Every
  * walk checks that the calling task holds it: always by the lock's owner,
  * and with lockdep also through lockdep. Initialize with
- * ptedirty_ctx_init_mutex() or ptedirty_ctx_init_ww_mutex().
+ * ptedirty_ctx_init().
  */
 struct ptedirty_ctx {
 	struct ptedirty_flush_queue *queue;
-	/* the external lock: exactly one of these two is set */
-	struct mutex *mutex;
-	struct ww_mutex *ww_mutex;
+	struct ww_mutex *lock;
 	s64 gen;
 };
 
-void
-ptedirty_ctx_init_mutex(struct ptedirty_ctx *ctx,
-			struct ptedirty_flush_queue *queue, struct mutex *lock);
-void ptedirty_ctx_init_ww_mutex(struct ptedirty_ctx *ctx,
-				struct ptedirty_flush_queue *queue,
-				struct ww_mutex *lock);
+void ptedirty_ctx_init(struct ptedirty_ctx *ctx,
+		       struct ptedirty_flush_queue *queue,
+		       struct ww_mutex *lock);
 
 /**
  * struct ptedirty_record - the pages a clean found written

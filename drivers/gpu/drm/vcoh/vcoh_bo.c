@@ -175,8 +175,8 @@ static struct vcoh_bo *vcoh_bo_create(struct drm_device *dev, u64 size,
 	bo->track = track;
 	bo->backend = vcoh_backend_current();
 	bo->mode = vcoh_dirty_initial_mode(track, bo->backend, bo->num_pages);
-	ptedirty_ctx_init_ww_mutex(&bo->dirty_ctx, &vdev->flush_queue,
-				   &bo->base.resv->lock);
+	ptedirty_ctx_init(&bo->dirty_ctx, &vdev->flush_queue,
+			  &bo->base.resv->lock);
 	bo->pages = kvcalloc(bo->num_pages, sizeof(*bo->pages), GFP_KERNEL);
 	bo->device_pages = kvcalloc(bo->num_pages, sizeof(*bo->device_pages),
 				    GFP_KERNEL);
