@@ -2,10 +2,11 @@
 /*
  * Page-table dirty tracking for VM_IO mappings of an address space.
  *
- * ptedirty_wrprotect() and ptedirty_clean() walk the ptes that map a range
- * of an address space in every vma that maps it, write-protect or clean
- * them, and queue the touched ranges on the caller's flush queue instead
- * of flushing each vma. That is safe because the caller holds an external
+ * ptedirty_clean() and ptedirty_clean_wrprotect() walk the ptes that map
+ * a range of an address space in every vma that maps it, clean them (and
+ * write-protect them), record the pages that were written, and queue the
+ * touched ranges on the caller's flush queue instead of flushing each
+ * vma. That is safe because the caller holds an external
  * lock that its mkwrite and fault handlers take too, and uses what a walk
  * reported only after flushing: see Documentation/ptedirty.rst. Every walk
  * checks that the lock is held.
@@ -413,7 +414,8 @@ static bool ptedirty_range_valid(pgoff_t first, pgoff_t nr)
  * The dirty bits stay as they are. A read-only pte left dirty becomes
  * writable again, without a fault, when user space mprotect()s the vma
  * read-only and back; a driver that records writes in pfn_mkwrite wants
- * ptedirty_clean_wrprotect() instead.
+ * ptedirty_clean_wrprotect() instead. So this one is not exported: the
+ * KUnit tests use it.
  *
  * Return: the number of ptes write-protected; -EINVAL for a NULL mapping
  * or an empty or overflowing range; -ENOLCK, with a warning and nothing
@@ -435,7 +437,6 @@ long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
 
 	return ptedirty_walk_mapping(mapping, first_index, nr, &w, ctx);
 }
-EXPORT_SYMBOL_GPL(ptedirty_wrprotect);
 
 /**
  * ptedirty_count_mapped - count the ptes mapping a range of a mapping
@@ -557,7 +558,7 @@ EXPORT_SYMBOL_GPL(ptedirty_clean);
  * @rec: where the dirty pages go; its bitmap must cover the range
  * @ctx: the caller's context; its external lock must be held
  *
- * ptedirty_clean() and ptedirty_wrprotect() in one update of each pte: a
+ * ptedirty_clean() that also write-protects, in one update of each pte: a
  * write that lands before the update is recorded, and after the flush
  * every write faults. Use it to start tracking writes in pfn_mkwrite
  * (switching from dirty bits, or before the device writes the pages), and
@@ -581,8 +582,9 @@ EXPORT_SYMBOL_GPL(ptedirty_clean_wrprotect);
  * @ctx: the caller's context; its external lock must be held
  *
  * For a driver that tracks writes in pfn_mkwrite: record the write first,
- * then call this with the external lock still held. It waits for a pending
- * flush that covers the address and makes the pte writable and dirty
+ * then call this with the external lock still held. It flushes the TLB
+ * first when a range pending on @ctx's queue covers the address
+ * (ptedirty_flush_for_fault()), and makes the pte writable and dirty
  * before the lock is dropped, so a walk that runs next finds it writable
  * and protects it again. Letting the core make the pte writable after the
  * handler returned would leave a window in which a walk reports the page

@@ -355,7 +355,6 @@ s64 ptedirty_flush_queue_add(struct ptedirty_flush_queue *queue,
 	return ptedirty_flush_queue_add_walk(queue, mm, start, end, start, end,
 					     0, GFP_KERNEL);
 }
-EXPORT_SYMBOL_GPL(ptedirty_flush_queue_add);
 
 #ifdef CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH
 /* Whether a flush of @mm must reach other CPUs (always, on arm64). */
@@ -546,7 +545,7 @@ static int ptedirty_flush_pending(struct ptedirty_flush_queue *queue)
 /**
  * ptedirty_flush_to_gen - flush every range queued up to a generation
  * @queue: the flush queue
- * @gen: a generation returned by ptedirty_flush_queue_add() or a walk
+ * @gen: a generation a walk left in its context (&ptedirty_ctx.gen)
  *
  * Flushes everything pending in @queue: with one call per mm (a range
  * flush over the span of the mm's pending pages, or a whole-mm flush when
@@ -596,7 +595,6 @@ int ptedirty_flush_all(struct ptedirty_flush_queue *queue)
 	gen = READ_ONCE(queue->gen);
 	return gen ? ptedirty_flush_to_gen(queue, gen) : 0;
 }
-EXPORT_SYMBOL_GPL(ptedirty_flush_all);
 
 /**
  * ptedirty_flush_for_fault - flush a faulting address's pending range
@@ -635,7 +633,6 @@ int ptedirty_flush_for_fault(struct ptedirty_flush_queue *queue,
 
 	return gen ? ptedirty_flush_to_gen(queue, gen) : 0;
 }
-EXPORT_SYMBOL_GPL(ptedirty_flush_for_fault);
 
 /**
  * ptedirty_flush_queue_stats - read a flush queue's counters

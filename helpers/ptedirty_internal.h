@@ -1,9 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Between the page-table walkers and the flush queue. */
+/*
+ * What the page-table walkers, the flush queue and their KUnit tests
+ * share, and drivers do not use: none of it is exported.
+ */
 #ifndef _MM_PTEDIRTY_INTERNAL_H
 #define _MM_PTEDIRTY_INTERNAL_H
 
 #include <linux/ptedirty.h>
+
+/* Above a span of this many pages pending in one mm, flush the whole mm. */
+#define PTEDIRTY_FLUSH_CEILING_DEFAULT	33
+/*
+ * From this many mms that need a shootdown, one cross-mm batch replaces
+ * the flush per mm: one IPI round instead of one per mm.
+ */
+#define PTEDIRTY_FLUSH_BATCH_MIN_MMS_DEFAULT	2
+/* Entries a queue keeps for reuse once their flush is done. */
+#define PTEDIRTY_FLUSH_SPARE	16
+
+long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
+			pgoff_t nr, struct ptedirty_ctx *ctx);
+
+s64 ptedirty_flush_queue_add(struct ptedirty_flush_queue *queue,
+			     struct mm_struct *mm, unsigned long start,
+			     unsigned long end);
+int ptedirty_flush_all(struct ptedirty_flush_queue *queue);
+int ptedirty_flush_for_fault(struct ptedirty_flush_queue *queue,
+			     struct mm_struct *mm, unsigned long address);
 
 /*
  * Queue [start, end) of @mm, or [wide_start, wide_end) when someone other

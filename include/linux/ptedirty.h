@@ -17,23 +17,14 @@
 struct address_space;
 struct vm_fault;
 
-/* Above a span of this many pages pending in one mm, flush the whole mm. */
-#define PTEDIRTY_FLUSH_CEILING_DEFAULT	33
-/*
- * From this many mms that need a shootdown, one cross-mm batch replaces
- * the flush per mm: one IPI round instead of one per mm.
- */
-#define PTEDIRTY_FLUSH_BATCH_MIN_MMS_DEFAULT	2
 /* The queue hashes its entries, one per mm, into 2^this buckets. */
-#define PTEDIRTY_FLUSH_HASH_BITS		6
-/* Entries a queue keeps for reuse once their flush is done. */
-#define PTEDIRTY_FLUSH_SPARE			16
+#define PTEDIRTY_FLUSH_HASH_BITS	6
 
 struct ptedirty_flush_mm;
 
 /**
  * struct ptedirty_flush_stats - what a flush queue has done so far
- * @queued: ranges handed to ptedirty_flush_queue_add()
+ * @queued: ranges queued: one per vma in which a walk changed ptes
  * @merged: of those, ranges merged into the span pending for their mm
  * @range_flushes: flush_tlb_range() calls issued
  * @mm_flushes: whole-mm flushes issued (pending span above the ceiling)
@@ -69,7 +60,7 @@ struct ptedirty_flush_stats {
  * @spare: entries kept for reuse, at most %PTEDIRTY_FLUSH_SPARE
  * @nr_spare: entries on @spare
  * @nr_pending: spans on @pending and @inflight, read locklessly
- * @gen: generation handed out by the last ptedirty_flush_queue_add()
+ * @gen: generation of the last range queued
  * @flushed_gen: every range queued at or before this generation is flushed
  * @ceiling: pages; a larger span pending in one mm flushes its whole TLB
  * @batch_min_mms: from this many mms that need a shootdown, flush them
@@ -103,13 +94,7 @@ struct ptedirty_flush_queue {
 
 void ptedirty_flush_queue_init(struct ptedirty_flush_queue *queue);
 void ptedirty_flush_queue_fini(struct ptedirty_flush_queue *queue);
-s64 ptedirty_flush_queue_add(struct ptedirty_flush_queue *queue,
-			     struct mm_struct *mm, unsigned long start,
-			     unsigned long end);
 int ptedirty_flush_to_gen(struct ptedirty_flush_queue *queue, s64 gen);
-int ptedirty_flush_all(struct ptedirty_flush_queue *queue);
-int ptedirty_flush_for_fault(struct ptedirty_flush_queue *queue,
-			     struct mm_struct *mm, unsigned long address);
 void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
 				struct ptedirty_flush_stats *stats);
 
@@ -160,8 +145,6 @@ struct ptedirty_record {
 	pgoff_t end;
 };
 
-long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
-			pgoff_t nr, struct ptedirty_ctx *ctx);
 long ptedirty_clean(struct address_space *mapping, pgoff_t first_index,
 		    pgoff_t nr, struct ptedirty_record *rec,
 		    struct ptedirty_ctx *ctx);
