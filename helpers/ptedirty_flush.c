@@ -437,16 +437,22 @@ static bool ptedirty_use_batch(struct ptedirty_flush_queue *queue)
 {
 	struct ptedirty_flush_mm *e;
 	unsigned int n = 0;
+	bool remote = false;
 
 	if (!queue->batch_min_mms)
 		return false;
-	/* Only a shootdown to other CPUs costs an IPI round. */
-	list_for_each_entry(e, &queue->inflight, inflight_link)
-		if (atomic_read(&e->mm->mm_users) &&
-		    ptedirty_flush_is_remote(e->mm) &&
-		    ++n >= queue->batch_min_mms)
-			return true;
-	return false;
+	/*
+	 * Only a shootdown to other CPUs costs an IPI round, but once one
+	 * of the mms needs it, all of them go in the batch: flushed one by
+	 * one, the others could reach a CPU that switched to them since.
+	 */
+	list_for_each_entry(e, &queue->inflight, inflight_link) {
+		if (!atomic_read(&e->mm->mm_users))
+			continue;
+		n++;
+		remote = remote || ptedirty_flush_is_remote(e->mm);
+	}
+	return remote && n >= queue->batch_min_mms;
 }
 #else
 static void ptedirty_batch_add(struct ptedirty_flush_queue *queue,
@@ -549,9 +555,9 @@ static int ptedirty_flush_pending(struct ptedirty_flush_queue *queue)
  *
  * Flushes everything pending in @queue: with one call per mm (a range
  * flush over the span of the mm's pending pages, or a whole-mm flush when
- * that span is above the queue's ceiling), or, when at least the queue's
- * batch_min_mms of those mms run on other CPUs, with one shootdown for
- * all of them. Returns at once when another caller has already flushed
+ * that span is above the queue's ceiling), or, when the flush has at
+ * least the queue's batch_min_mms mms and one of them runs on another
+ * CPU, with one shootdown for all of them. Returns at once when another caller has already flushed
  * @gen; waits for a flush of @gen that is in progress.
  * Might sleep.
  *

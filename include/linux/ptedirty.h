@@ -63,8 +63,8 @@ struct ptedirty_flush_stats {
  * @gen: generation of the last range queued
  * @flushed_gen: every range queued at or before this generation is flushed
  * @ceiling: pages; a larger span pending in one mm flushes its whole TLB
- * @batch_min_mms: from this many mms that need a shootdown, flush them
- *	with one cross-mm batch; 0 never batches
+ * @batch_min_mms: from this many mms in a flush, one of which needs a
+ *	shootdown, flush them with one cross-mm batch; 0 never batches
  * @stats: counters, see ptedirty_flush_queue_stats()
  * @batch: the cross-mm batch, used under @flush_lock
  *
