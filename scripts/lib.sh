@@ -26,12 +26,17 @@ GUEST_ARCH=$M_ARCH
 QEMU_CPU=$M_CPU
 MACHINE_CLAIMS=$M_CLAIMS
 
-# VARIANT=debug (default): the test kernel; VARIANT=bench: the benchmark
-# kernel, without the debug fragment, in a tree of its own.
-VARIANT=${VARIANT:-debug}
+# VARIANT=debug (the default): the test kernel; VARIANT=kcsan (the
+# default of the machines that say so): the test kernel with KCSAN in
+# place of KASAN; VARIANT=bench: the benchmark kernel, without the debug
+# fragments. Each but debug in a tree of its own. VARIANT_FRAGS are the
+# variant's configs/ fragments, after qemu and vcoh.
+VARIANT=${VARIANT:-$M_VARIANT}
 case "$VARIANT" in
-debug|bench) ;;
-*) echo "VARIANT=$VARIANT: supported are debug and bench" >&2; exit 2 ;;
+debug) VARIANT_FRAGS="debug" ;;
+kcsan) VARIANT_FRAGS="debug kcsan" ;;
+bench) VARIANT_FRAGS="bench" ;;
+*) echo "VARIANT=$VARIANT: supported are debug, kcsan and bench" >&2; exit 2 ;;
 esac
 
 BUILD=${BUILD:-$top/build}
