@@ -17,7 +17,7 @@
  * procs: flushes and IPIs per submit of one object mapped by 1 to 64
  *   processes, flushing mm by mm or batched across them.
  *
- * Writes results.tsv, report.md, the plots' data and plots.gp to the
+ * Writes results.tsv, run.tsv, report.md, the plots' data and plots.gp to the
  * output directory and prints the report's tables. --smoke runs every
  * scenario small and prints consistency checks; nothing in it depends on
  * timing. Runs as root with vcoh loaded; the backend is set through the
@@ -1936,6 +1936,9 @@ static void write_outputs(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/results.tsv", dir);
 	if (bench_write_tsv(path))
+		fail(errno, "writing %s", path);
+	snprintf(path, sizeof(path), "%s/run.tsv", dir);
+	if (bench_write_run(&run, path))
 		fail(errno, "writing %s", path);
 	if (bench_write_plots(&run, dir))
 		fail(errno, "writing the plots' files in %s", dir);

@@ -104,6 +104,7 @@ const struct bench_result *bench_find(const char *scenario,
 				      const char *metric);
 
 int bench_write_tsv(const char *path);
+int bench_write_run(const struct bench_run *run, const char *path);
 int bench_read_wall(const char *path);
 int bench_write_plots(const struct bench_run *run, const char *dir);
 void bench_report(const struct bench_run *run, FILE *f);

@@ -87,6 +87,21 @@ const struct bench_result *bench_find(const char *scenario,
 	return NULL;
 }
 
+/*
+ * Six significant digits, more where they do not read back as the same
+ * double: the report rounds and compares what the run measured.
+ */
+static void put_double(FILE *f, double v)
+{
+	char buf[40];
+	int prec = 6;
+
+	do
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+	while (strtod(buf, NULL) != v && ++prec <= 17);
+	fprintf(f, "\t%s", buf);
+}
+
 int bench_write_tsv(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -97,10 +112,80 @@ int bench_write_tsv(const char *path)
 	for (unsigned int i = 0; i < nr_results; i++) {
 		const struct bench_result *r = &results[i];
 
-		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%.6g\t%.6g\t%.6g\t%u\n",
-			r->scenario, r->backend, r->mode, r->param1, r->param2,
-			r->metric, r->median, r->min, r->max, r->n);
+		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s", r->scenario, r->backend,
+			r->mode, r->param1, r->param2, r->metric);
+		put_double(f, r->median);
+		put_double(f, r->min);
+		put_double(f, r->max);
+		fprintf(f, "\t%u\n", r->n);
 	}
+	return fclose(f) ? -1 : 0;
+}
+
+/* One "key<TAB>value" line of numbers separated by spaces. */
+static void put_uints(FILE *f, const char *key, const unsigned int *v,
+		      unsigned int n)
+{
+	fprintf(f, "%s\t", key);
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(f, "%s%u", i ? " " : "", v[i]);
+	fprintf(f, "\n");
+}
+
+static void put_uint(FILE *f, const char *key, unsigned int v)
+{
+	put_uints(f, key, &v, 1);
+}
+
+int bench_write_run(const struct bench_run *run, const char *path)
+{
+	static const char *const names[] = {
+		"scan", "batch", "fault", "e2e", "scale", "procs",
+	};
+	const struct bench_config *cfg = run->cfg;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "command\t%s\ndate\t%s\nkernel\t%s\nversion\t%s\n",
+		run->command, run->date, run->release, run->version);
+	fprintf(f, "cpus\t%ld\nrun\t%s\nbackends\t%s\n", run->cpus,
+		run->smoke ? "smoke" : "full", run->backends);
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (run->scenarios & 1u << i)
+			fprintf(f, "time\t%s\t%.3f\n", names[i],
+				run->seconds[i]);
+	for (unsigned int i = 0; i < run->nr_notes; i++)
+		fprintf(f, "note\t%s\n", run->notes[i]);
+
+	put_uints(f, "scan_kib", cfg->scan_kib, cfg->nr_scan);
+	put_uints(f, "scan_reps", cfg->scan_reps, cfg->nr_scan);
+	put_uints(f, "scan_written", bench_ratios, ARRAY_SIZE(bench_ratios));
+	put_uints(f, "batch_bos", cfg->batch_bos, cfg->nr_batch);
+	put_uint(f, "batch_kib", cfg->batch_kib);
+	put_uint(f, "batch_warmup", cfg->batch_warmup);
+	put_uint(f, "batch_blocks", cfg->batch_blocks);
+	put_uint(f, "batch_cycles", cfg->batch_cycles);
+	put_uints(f, "scale_bos", cfg->scale_bos, cfg->nr_scale);
+	put_uint(f, "scale_kib", cfg->scale_kib);
+	put_uint(f, "scale_samples", cfg->scale_samples);
+	put_uint(f, "scale_cycles", cfg->scale_cycles);
+	put_uints(f, "procs", cfg->procs, cfg->nr_procs);
+	put_uint(f, "procs_kib", cfg->procs_kib);
+	put_uint(f, "procs_samples", cfg->procs_samples);
+	put_uint(f, "procs_cycles", cfg->procs_cycles);
+	put_uint(f, "fault_kib", cfg->fault_kib);
+	put_uint(f, "fault_warmup", cfg->fault_warmup);
+	put_uint(f, "fault_cycles", cfg->fault_cycles);
+	put_uint(f, "fault_runs", cfg->fault_runs);
+	put_uint(f, "e2e_kib", cfg->e2e_kib);
+	fprintf(f, "e2e_patterns\t");
+	for (unsigned int i = 0; i < ARRAY_SIZE(bench_patterns); i++)
+		fprintf(f, "%s%s", i ? " " : "", bench_patterns[i]);
+	fprintf(f, "\n");
+	put_uint(f, "e2e_warmup", cfg->e2e_warmup);
+	put_uint(f, "e2e_frames", cfg->e2e_frames);
+	put_uint(f, "e2e_reps", cfg->e2e_reps);
 	return fclose(f) ? -1 : 0;
 }
 
