@@ -17,11 +17,12 @@
  * procs: flushes and IPIs per submit of one object mapped by 1 to 64
  *   processes, flushing mm by mm or batched across them.
  *
- * Writes results.tsv, run.tsv, report.md, the plots' data and plots.gp to the
- * output directory and prints the report's tables. --smoke runs every
- * scenario small and prints consistency checks; nothing in it depends on
- * timing. Runs as root with vcoh loaded; the backend is set through the
- * module parameter and put back to native at exit.
+ * Writes results.tsv and run.tsv (what the run was) to the output
+ * directory, which scripts/bench-report turns into report.md and the
+ * plots' data. --smoke runs every scenario small and prints consistency
+ * checks; nothing in it depends on timing. Runs as root with vcoh
+ * loaded; the backend is set through the module parameter and put back
+ * to native at exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1927,12 +1928,10 @@ static void mkdir_p(const char *dir)
 	}
 }
 
-/* results.tsv, plots, report.md, and the report's tables on stdout. */
+/* What scripts/bench-report makes the report from. */
 static void write_outputs(const char *dir)
 {
-	char path[600], *text = NULL, head[16] = "";
-	size_t len = 0;
-	FILE *f;
+	char path[600];
 
 	snprintf(path, sizeof(path), "%s/results.tsv", dir);
 	if (bench_write_tsv(path))
@@ -1940,41 +1939,13 @@ static void write_outputs(const char *dir)
 	snprintf(path, sizeof(path), "%s/run.tsv", dir);
 	if (bench_write_run(&run, path))
 		fail(errno, "writing %s", path);
-	if (bench_write_plots(&run, dir))
-		fail(errno, "writing the plots' files in %s", dir);
-
-	f = open_memstream(&text, &len);
-	if (!f)
-		fail(errno, "open_memstream");
-	bench_report(&run, f);
-	fclose(f);
-	fputs(text, stdout);
-	fflush(stdout);
-
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	f = fopen(path, "w");
-	if (!f)
-		fail(errno, "writing %s", path);
-	fputs(text, f);
-	if (fclose(f))
-		fail(errno, "writing %s", path);
-	free(text);
-
-	f = fopen(path, "r");
-	if (f) {
-		if (!fgets(head, sizeof(head), f))
-			head[0] = '\0';
-		fclose(f);
-	}
-	expect(check("report/written"), !strncmp(head, "# vcoh", 6),
-	       "%s does not start with the title", path);
 }
 
 static void print_usage(const char *argv0, int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: %s [--smoke] [--out DIR] [--only SCENARIO[,SCENARIO...]]\n"
-		"       [--combo BACKEND/MODE/PATTERN (e2e, scale)] [--wall RESULTS.TSV]\n"
+		"       [--combo BACKEND/MODE/PATTERN (e2e, scale)]\n"
 		"scenarios: scan batch fault e2e scale procs\n",
 		argv0);
 	exit(status);
@@ -2007,7 +1978,7 @@ int main(int argc, char **argv)
 		scenario_scan, scenario_batch, scenario_fault, scenario_e2e,
 		scenario_scale, scenario_procs,
 	};
-	const char *out = NULL, *only = NULL, *wall = NULL, *env;
+	const char *out = NULL, *only = NULL, *env;
 	char dflt[512];
 
 	for (int i = 1; i < argc; i++) {
@@ -2019,8 +1990,6 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--combo") && i + 1 < argc)
 			only_combo = argv[++i];
-		else if (!strcmp(argv[i], "--wall") && i + 1 < argc)
-			wall = argv[++i];
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			print_usage(argv[0], 0);
 		else
@@ -2039,8 +2008,6 @@ int main(int argc, char **argv)
 		if (!only || p)
 			run.scenarios |= 1u << i;
 	}
-	if (wall && bench_read_wall(wall))
-		fail(errno, "reading the wall-clock results %s", wall);
 	if (!run.scenarios)
 		print_usage(argv[0], 2);
 	if (!out) {

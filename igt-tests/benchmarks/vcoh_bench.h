@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vcoh_bench: what the measuring half (vcoh_bench.c) and the reporting
- * half (vcoh_bench_report.c) share.
+ * vcoh_bench: what the measuring half (vcoh_bench.c) and the half that
+ * writes its results out (vcoh_bench_results.c) share.
  */
 #ifndef VCOH_BENCH_H
 #define VCOH_BENCH_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -55,7 +54,7 @@ struct bench_config {
 	unsigned int e2e_reps;
 };
 
-/* What the report's header and notes say about the run. */
+/* What the run was: run.tsv, the report's header and notes. */
 struct bench_run {
 	const struct bench_config *cfg;
 	char command[256];
@@ -75,38 +74,12 @@ struct bench_run {
 extern const unsigned int bench_ratios[3];
 extern const char *const bench_patterns[3];
 
-/*
- * One measurement, a row of results.tsv. The params depend on the
- * scenario: scan: BO KiB, percent of pages written; batch: BOs per
- * submit, pages written per BO ("all" or "one"); fault: BO KiB, "-";
- * e2e: pattern, BO KiB; scale: BOs per submit, "all" or "one"; procs:
- * processes, "-".
- */
-struct bench_result {
-	char scenario[8];
-	char backend[12];
-	char mode[12];
-	char param1[16];
-	char param2[16];
-	char metric[32];
-	double median;
-	double min;
-	double max;
-	unsigned int n;
-};
-
+/* @n samples of one measurement: a row of results.tsv. */
 void bench_record(const char *scenario, const char *backend,
 		  const char *mode, const char *param1, const char *param2,
 		  const char *metric, const double *samples, unsigned int n);
-const struct bench_result *bench_find(const char *scenario,
-				      const char *backend, const char *mode,
-				      const char *param1, const char *param2,
-				      const char *metric);
 
 int bench_write_tsv(const char *path);
 int bench_write_run(const struct bench_run *run, const char *path);
-int bench_read_wall(const char *path);
-int bench_write_plots(const struct bench_run *run, const char *dir);
-void bench_report(const struct bench_run *run, FILE *f);
 
 #endif /* VCOH_BENCH_H */
