@@ -61,11 +61,11 @@ set xlabel 'BOs per submit'
 set ylabel 'ns per BO (median, min-max)'
 set xrange [0.769231:83.2]
 set yrange [*:*]
-plot 'scale-native-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native pagetable', \
-      'scale-native-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native mkwrite', \
-      'scale-upstream-pagetable.dat' using 1:2:3:4 with yerrorlines title 'upstream pagetable', \
-      'scale-upstream-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'upstream mkwrite', \
-      'scale-zap-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'zap mkwrite'
+plot 'scale-ns-per-bo-native-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native pagetable', \
+      'scale-ns-per-bo-native-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native mkwrite', \
+      'scale-ns-per-bo-upstream-pagetable.dat' using 1:2:3:4 with yerrorlines title 'upstream pagetable', \
+      'scale-ns-per-bo-upstream-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'upstream mkwrite', \
+      'scale-ns-per-bo-zap-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'zap mkwrite'
 
 set output 'procs-flushes.png'
 set title 'remote TLB flush calls per submit (nr_tlb_remote_flush)'
@@ -73,12 +73,12 @@ set xlabel 'processes mapping the BO'
 set ylabel 'flush calls per submit (median, min-max)'
 set xrange [0.769231:5.2]
 set yrange [*:*]
-plot 'procs-native-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native pagetable', \
-      'procs-native-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native mkwrite', \
-      'procs-native-mm-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native-mm pagetable', \
-      'procs-native-mm-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native-mm mkwrite', \
-      'procs-upstream-pagetable.dat' using 1:2:3:4 with yerrorlines title 'upstream pagetable', \
-      'procs-upstream-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'upstream mkwrite'
+plot 'procs-flushes-native-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native pagetable', \
+      'procs-flushes-native-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native mkwrite', \
+      'procs-flushes-native-mm-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native-mm pagetable', \
+      'procs-flushes-native-mm-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native-mm mkwrite', \
+      'procs-flushes-upstream-pagetable.dat' using 1:2:3:4 with yerrorlines title 'upstream pagetable', \
+      'procs-flushes-upstream-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'upstream mkwrite'
 
 set output 'procs-ipis.png'
 set title 'TLB shootdown IPIs per submit (/proc/interrupts TLB)'
@@ -86,9 +86,9 @@ set xlabel 'processes mapping the BO'
 set ylabel 'IPIs per submit (median, min-max)'
 set xrange [0.769231:5.2]
 set yrange [*:*]
-plot 'procs-native-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native pagetable', \
-      'procs-native-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native mkwrite', \
-      'procs-native-mm-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native-mm pagetable', \
-      'procs-native-mm-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native-mm mkwrite', \
-      'procs-upstream-pagetable.dat' using 1:2:3:4 with yerrorlines title 'upstream pagetable', \
-      'procs-upstream-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'upstream mkwrite'
+plot 'procs-ipis-native-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native pagetable', \
+      'procs-ipis-native-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native mkwrite', \
+      'procs-ipis-native-mm-pagetable.dat' using 1:2:3:4 with yerrorlines title 'native-mm pagetable', \
+      'procs-ipis-native-mm-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'native-mm mkwrite', \
+      'procs-ipis-upstream-pagetable.dat' using 1:2:3:4 with yerrorlines title 'upstream pagetable', \
+      'procs-ipis-upstream-mkwrite.dat' using 1:2:3:4 with yerrorlines title 'upstream mkwrite'
