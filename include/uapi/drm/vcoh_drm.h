@@ -53,6 +53,11 @@ extern "C" {
  * recorded, and a scan write-protects the pages written since the last.
  * AUTO: PAGETABLE or MKWRITE, switched by the driver from what the scans
  * find (see the vcoh module parameters auto_*).
+ *
+ * The vcoh module parameter "backend" picks the code that does this for the
+ * objects created from then on: "native", the default. Kernels built with
+ * CONFIG_DRM_VCOH_BENCH, for benchmarks, also have "upstream" and "zap";
+ * elsewhere writing those fails with -EOPNOTSUPP and changes nothing.
  */
 #define VCOH_BO_TRACK_NONE		0x0
 #define VCOH_BO_TRACK_PAGETABLE		0x1

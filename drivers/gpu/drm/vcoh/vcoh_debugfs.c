@@ -266,7 +266,7 @@ static int vcoh_bos_show(struct seq_file *m, void *unused)
 			   drm_vma_node_offset_addr(&bo->base.vma_node),
 			   bo->num_pages, vcoh_mode_names[bo->track],
 			   vcoh_mode_names[bo->mode],
-			   vcoh_backend_name(bo->backend));
+			   bo->backend->name);
 		vcoh_stats_show(m, &bo->stats);
 		dma_resv_unlock(bo->base.resv);
 	}

@@ -7,10 +7,10 @@
  * first write to a page and a scan write-protects the pages written since
  * the last one. AUTO objects use one of the two and switch, by vmwgfx's
  * heuristic: MKWRITE costs a fault per page written, PAGETABLE a walk of
- * every pte per scan. Everything goes through the page-table dirty-tracking
- * helpers (vcoh_backend.c) with the object's dma_resv as the external
- * lock: the scan holds it, and so do the fault and pfn_mkwrite handlers,
- * so the mode cannot change under them.
+ * every pte per scan. The ptes are cleaned and write-protected by the
+ * object's backend (struct vcoh_backend_ops), with the object's dma_resv
+ * as the external lock: the scan holds it, and so do the fault and
+ * pfn_mkwrite handlers, so the mode cannot change under them.
  */
 
 #include <linux/bitmap.h>
@@ -45,10 +45,11 @@ module_param(auto_dense_percent, uint, 0644);
 MODULE_PARM_DESC(auto_dense_percent,
 		 "AUTO leaves MKWRITE when scans find more than this percentage of pages written (default 1)");
 
-u32 vcoh_dirty_initial_mode(u32 track, u32 backend, pgoff_t num_pages)
+u32 vcoh_dirty_initial_mode(u32 track, const struct vcoh_backend_ops *backend,
+			    pgoff_t num_pages)
 {
-	/* zap cannot read dirty bits */
-	if (backend == VCOH_BACKEND_ZAP && track != VCOH_BO_TRACK_NONE)
+	/* A backend that cannot read dirty bits has only write faults. */
+	if (!backend->clean && track != VCOH_BO_TRACK_NONE)
 		return VCOH_BO_TRACK_MKWRITE;
 	if (track != VCOH_BO_TRACK_AUTO)
 		return track;
@@ -63,6 +64,12 @@ pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma)
 	if (bo->mode == VCOH_BO_TRACK_MKWRITE)
 		return vm_get_page_prot(vma->vm_flags & ~VM_SHARED);
 	return vm_get_page_prot(vma->vm_flags);
+}
+
+/* AUTO objects switch mode, if the backend can read dirty bits. */
+static bool vcoh_dirty_switches(struct vcoh_bo *bo)
+{
+	return bo->track == VCOH_BO_TRACK_AUTO && bo->backend->clean;
 }
 
 void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end)
@@ -109,8 +116,8 @@ vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf)
  * and nothing else remembers them: count every page such a mapping covered
  * as written. MKWRITE objects recorded their writes at the first fault,
  * but an AUTO object may have switched to MKWRITE between the zap and
- * now, on scans that no longer saw the zapped ptes: count it too. The zap
- * backend keeps AUTO objects in MKWRITE from the start, so they need not.
+ * now, on scans that no longer saw the zapped ptes: count it too. An AUTO
+ * object that cannot switch has been in MKWRITE from the start.
  */
 void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 {
@@ -126,9 +133,7 @@ void vcoh_dirty_vm_close(struct vm_area_struct *vma)
 	if (first >= end)
 		return;
 	dma_resv_lock(bo->base.resv, NULL);
-	if (bo->mode == VCOH_BO_TRACK_PAGETABLE ||
-	    (bo->track == VCOH_BO_TRACK_AUTO &&
-	     bo->backend != VCOH_BACKEND_ZAP)) {
+	if (bo->mode == VCOH_BO_TRACK_PAGETABLE || vcoh_dirty_switches(bo)) {
 		bitmap_set(bo->dirty.bitmap, first, end - first);
 		vcoh_dirty_mark(bo, first, end);
 	}
@@ -158,8 +163,10 @@ static long vcoh_dirty_to_mkwrite(struct vcoh_bo *bo)
  */
 static long vcoh_dirty_to_pagetable(struct vcoh_bo *bo)
 {
-	long ret = vcoh_backend_leave_mkwrite(bo);
+	long ret = 0;
 
+	if (bo->backend->leave_mkwrite)
+		ret = bo->backend->leave_mkwrite(bo);
 	if (ret >= 0)
 		bo->mode = VCOH_BO_TRACK_PAGETABLE;
 	return ret;
@@ -220,7 +227,7 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 	switch (bo->mode) {
 	case VCOH_BO_TRACK_PAGETABLE:
 		scanned = bo->num_pages;
-		ret = vcoh_backend_clean(bo);
+		ret = bo->backend->clean(bo);
 		break;
 	case VCOH_BO_TRACK_MKWRITE:
 		/* Only the pages written since the last scan are writable. */
@@ -228,8 +235,8 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 		ret = 0;
 		if (bo->dirty.start < bo->dirty.end) {
 			scanned = bo->dirty.end - bo->dirty.start;
-			ret = vcoh_backend_protect(bo, bo->dirty.start,
-						   scanned, false);
+			ret = bo->backend->protect(bo, bo->dirty.start,
+						   scanned);
 		}
 		break;
 	default:
@@ -244,8 +251,7 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 
 	if (bo->dirty.start < bo->dirty.end)
 		written = bitmap_weight(bo->dirty.bitmap, bo->dirty.end);
-	if (bo->track == VCOH_BO_TRACK_AUTO &&
-	    bo->backend != VCOH_BACKEND_ZAP) {
+	if (vcoh_dirty_switches(bo)) {
 		sw = vcoh_dirty_auto(bo, written, delta);
 		if (sw < 0)
 			return sw;
@@ -275,5 +281,5 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
  */
 long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
 {
-	return vcoh_backend_protect(bo, first, nr, true);
+	return bo->backend->protect(bo, first, nr);
 }

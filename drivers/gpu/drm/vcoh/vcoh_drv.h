@@ -65,12 +65,7 @@ static inline struct vcoh_device *to_vcoh_device(struct drm_device *drm)
 	return container_of(drm, struct vcoh_device, drm);
 }
 
-/* Which code tracks an object's writes: see vcoh_backend.c. */
-enum vcoh_backend {
-	VCOH_BACKEND_NATIVE,
-	VCOH_BACKEND_UPSTREAM,
-	VCOH_BACKEND_ZAP,
-};
+struct vcoh_backend_ops;
 
 /**
  * struct vcoh_bo - a buffer object
@@ -80,7 +75,7 @@ enum vcoh_backend {
  * @num_pages: number of entries in @pages and @device_pages
  * @track: the VCOH_BO_TRACK_* mode user space chose
  * @mode: the mode in use: @track, or for AUTO, PAGETABLE or MKWRITE
- * @backend: the enum vcoh_backend that cleans and protects its ptes
+ * @backend: the code that cleans and write-protects its ptes
  * @switch_scans: consecutive scans that argued for AUTO's other mode
  * @dirty: the pages written since the last copy to the device: a bit per
  *	page, for the page offsets of the object's fake mmap offset
@@ -102,7 +97,7 @@ struct vcoh_bo {
 	pgoff_t num_pages;
 	u32 track;
 	u32 mode;
-	u32 backend;
+	const struct vcoh_backend_ops *backend;
 	unsigned int switch_scans;
 	struct ptedirty_record dirty;
 	struct ptedirty_ctx dirty_ctx;
@@ -149,14 +144,38 @@ int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
 int vcoh_stats_ioctl(struct drm_device *dev, void *data,
 		     struct drm_file *file);
 
-u32 vcoh_backend_current(void);
-const char *vcoh_backend_name(u32 backend);
-long vcoh_backend_clean(struct vcoh_bo *bo);
-long vcoh_backend_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr,
-			  bool record);
-long vcoh_backend_leave_mkwrite(struct vcoh_bo *bo);
+/**
+ * struct vcoh_backend_ops - the code that cleans and protects the ptes
+ * @name: the value of the backend parameter that picks it
+ * @clean: for PAGETABLE mode: clean the object's ptes and record the dirty
+ *	ones in bo->dirty. Return: ptes cleaned. NULL if the backend cannot
+ *	read dirty bits: its objects then track in MKWRITE mode.
+ * @protect: write-protect @nr pages from @first, counted from the object's
+ *	start, and record those whose ptes are dirty in bo->dirty, unless the
+ *	object is in MKWRITE mode, whose pfn_mkwrite recorded every write.
+ *	Return: ptes changed.
+ * @leave_mkwrite: optional, as an AUTO object leaves MKWRITE mode right
+ *	after its scan: leave no pte dirty that the PAGETABLE scans would take
+ *	for a new write. Return: 0.
+ *
+ * Each is called with the object's dma_resv lock held and returns a
+ * negative error code on failure.
+ */
+struct vcoh_backend_ops {
+	const char *name;
+	long (*clean)(struct vcoh_bo *bo);
+	long (*protect)(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr);
+	long (*leave_mkwrite)(struct vcoh_bo *bo);
+};
 
-u32 vcoh_dirty_initial_mode(u32 track, u32 backend, pgoff_t num_pages);
+const struct vcoh_backend_ops *vcoh_backend_current(void);
+#if IS_ENABLED(CONFIG_DRM_VCOH_BENCH)
+extern const struct vcoh_backend_ops vcoh_backend_upstream;
+extern const struct vcoh_backend_ops vcoh_backend_zap;
+#endif
+
+u32 vcoh_dirty_initial_mode(u32 track, const struct vcoh_backend_ops *backend,
+			    pgoff_t num_pages);
 pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma);
 vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf);
 void vcoh_dirty_vm_close(struct vm_area_struct *vma);
