@@ -137,7 +137,7 @@ static long vcoh_scan_timing_run(struct vcoh_bo *bo, bool walk, u64 *ns)
 		ret = vcoh_dirty_scan(bo, &delta);
 		/* A scan that queued nothing needs no flush. */
 		flushes = ret < 0 || !delta.tlb_flushes_queued ? 0 :
-			  vcoh_sync_flush(vdev, bo->dirty_ctx.gen);
+			  vcoh_dirty_flush(vdev, bo->dirty_ctx.gen);
 		if (flushes < 0)
 			ret = flushes;
 		else

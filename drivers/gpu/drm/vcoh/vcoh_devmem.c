@@ -107,7 +107,7 @@ static int vcoh_devmem_write_locked(struct vcoh_device *vdev,
 	if (ret >= 0)
 		ret = vcoh_dirty_scan(bo, &delta);
 	if (ret >= 0)
-		ret = vcoh_sync_flush(vdev, bo->dirty_ctx.gen);
+		ret = vcoh_dirty_flush(vdev, bo->dirty_ctx.gen);
 	if (ret < 0)
 		return ret;
 	delta.tlb_flushes_issued = ret;

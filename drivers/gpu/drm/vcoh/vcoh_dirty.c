@@ -10,7 +10,9 @@
  * every pte per scan. The ptes are cleaned and write-protected by the
  * object's backend (struct vcoh_backend_ops), with the object's dma_resv
  * as the external lock: the scan holds it, and so do the fault and
- * pfn_mkwrite handlers, so the mode cannot change under them.
+ * pfn_mkwrite handlers, so the mode cannot change under them. The TLB
+ * flushes the scans queue wait in the device's flush queue until
+ * vcoh_dirty_flush().
  */
 
 #include <linux/bitmap.h>
@@ -72,7 +74,7 @@ static bool vcoh_dirty_switches(struct vcoh_bo *bo)
 	return bo->track == VCOH_BO_TRACK_AUTO && bo->backend->clean;
 }
 
-void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end)
+static void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end)
 {
 	if (bo->dirty.start >= bo->dirty.end) {
 		bo->dirty.start = first;
@@ -282,4 +284,36 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta)
 long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr)
 {
 	return bo->backend->protect(bo, first, nr);
+}
+
+/**
+ * vcoh_dirty_flush - do the TLB flushes that scans queued
+ * @vdev: the device
+ * @gen: the largest generation of the scanned objects' contexts
+ *
+ * Return: the number of flushes issued, or a negative error code.
+ */
+int vcoh_dirty_flush(struct vcoh_device *vdev, s64 gen)
+{
+	return gen > 0 ? ptedirty_flush_to_gen(&vdev->flush_queue, gen) : 0;
+}
+
+/**
+ * vcoh_dirty_give_back - record pages as written once more
+ * @bo: the object, its dma_resv lock not held
+ * @pages: a bitmap of the object's size, of pages taken from its record
+ *
+ * For a report that could not reach user space: the next call reports the
+ * pages again.
+ */
+void vcoh_dirty_give_back(struct vcoh_bo *bo, const unsigned long *pages)
+{
+	unsigned long first = find_first_bit(pages, bo->num_pages);
+
+	if (first >= bo->num_pages)
+		return;
+	dma_resv_lock(bo->base.resv, NULL);
+	bitmap_or(bo->dirty.bitmap, bo->dirty.bitmap, pages, bo->num_pages);
+	vcoh_dirty_mark(bo, first, find_last_bit(pages, bo->num_pages) + 1);
+	dma_resv_unlock(bo->base.resv);
 }

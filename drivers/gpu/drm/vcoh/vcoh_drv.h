@@ -181,7 +181,8 @@ vm_fault_t vcoh_dirty_pfn_mkwrite(struct vm_fault *vmf);
 void vcoh_dirty_vm_close(struct vm_area_struct *vma);
 long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta);
 long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr);
-void vcoh_dirty_mark(struct vcoh_bo *bo, pgoff_t first, pgoff_t end);
+int vcoh_dirty_flush(struct vcoh_device *vdev, s64 gen);
+void vcoh_dirty_give_back(struct vcoh_bo *bo, const unsigned long *pages);
 
 /**
  * struct vcoh_sync - objects to make coherent in one call
@@ -205,8 +206,10 @@ struct vcoh_sync {
 	u64 ptes_changed;
 };
 
+int vcoh_sync_lookup(struct drm_file *file, struct vcoh_sync *sync, u32 i,
+		     u32 handle);
 int vcoh_sync(struct vcoh_device *vdev, struct vcoh_sync *sync);
-int vcoh_sync_flush(struct vcoh_device *vdev, s64 gen);
+void vcoh_sync_put(struct vcoh_sync *sync);
 pgoff_t vcoh_devmem_copy_dirty(struct vcoh_bo *bo, unsigned long *report);
 
 void vcoh_stats_add(struct vcoh_stats *dst, const struct vcoh_stats *src);

@@ -3,13 +3,12 @@
  * vcoh submit and dirty ioctls: the two ways user space makes the device
  * memory coherent. SUBMIT is the execbuf of this device: it names the
  * objects a job uses and the driver copies what the CPU wrote. BO_DIRTY
- * does the same and also tells user space which pages those were.
+ * does the same and also tells user space which pages those were. Both
+ * copy their arguments in, hand the objects to vcoh_sync() and copy the
+ * results out.
  */
 
 #include <linux/bitmap.h>
-#include <linux/dma-resv.h>
-#include <linux/hash.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -19,50 +18,6 @@
 #include <drm/vcoh_drm.h>
 
 #include "vcoh_drv.h"
-
-/*
- * Whether @obj is in the call already; adds it if not. The objects seen
- * are kept in an open-addressed table of at least twice the call's
- * count, so a call of n objects checks them in O(n), not O(n^2).
- */
-static int vcoh_sync_seen(struct vcoh_sync *sync, struct drm_gem_object *obj)
-{
-	unsigned int bits = ilog2(roundup_pow_of_two(2 * sync->count));
-	unsigned long i, mask = (1UL << bits) - 1;
-
-	if (!sync->seen) {
-		sync->seen = kvcalloc(mask + 1, sizeof(*sync->seen),
-				      GFP_KERNEL);
-		if (!sync->seen)
-			return -ENOMEM;
-	}
-	for (i = hash_ptr(obj, bits); sync->seen[i]; i = (i + 1) & mask)
-		if (sync->seen[i] == obj)
-			return -EINVAL;
-	sync->seen[i] = obj;
-	return 0;
-}
-
-/* Look up entry @i of sync->objs; an object may not repeat. */
-static int vcoh_sync_lookup(struct drm_file *file, struct vcoh_sync *sync,
-			    u32 i, u32 handle)
-{
-	sync->objs[i] = drm_gem_object_lookup(file, handle);
-	if (!sync->objs[i])
-		return -ENOENT;
-	return vcoh_sync_seen(sync, sync->objs[i]);
-}
-
-static void vcoh_sync_put(struct vcoh_sync *sync)
-{
-	u32 i;
-
-	for (i = 0; sync->objs && i < sync->count; i++)
-		if (sync->objs[i])
-			drm_gem_object_put(sync->objs[i]);
-	kvfree(sync->objs);
-	kvfree(sync->seen);
-}
 
 int vcoh_submit_ioctl(struct drm_device *dev, void *data,
 		      struct drm_file *file)
@@ -99,23 +54,10 @@ out:
 	return ret;
 }
 
-/* Give a report that could not reach user space back to the object. */
-static void vcoh_dirty_give_back(struct vcoh_bo *bo, const unsigned long *snap)
-{
-	unsigned long first = find_first_bit(snap, bo->num_pages);
-
-	if (first >= bo->num_pages)
-		return;
-	dma_resv_lock(bo->base.resv, NULL);
-	bitmap_or(bo->dirty.bitmap, bo->dirty.bitmap, snap, bo->num_pages);
-	vcoh_dirty_mark(bo, first, find_last_bit(snap, bo->num_pages) + 1);
-	dma_resv_unlock(bo->base.resv);
-}
-
 /* Check every entry and set up its report; nothing changes before. */
-static int vcoh_dirty_prepare(struct drm_file *file,
-			      struct drm_vcoh_dirty_bo *args,
-			      struct vcoh_sync *sync)
+static int vcoh_bo_dirty_prepare(struct drm_file *file,
+				 struct drm_vcoh_dirty_bo *args,
+				 struct vcoh_sync *sync)
 {
 	u32 i;
 	int ret;
@@ -138,8 +80,8 @@ static int vcoh_dirty_prepare(struct drm_file *file,
 	return 0;
 }
 
-static int vcoh_dirty_report(struct drm_vcoh_dirty_bo *a, struct vcoh_bo *bo,
-			     const unsigned long *snap)
+static int vcoh_bo_dirty_report(struct drm_vcoh_dirty_bo *a,
+				struct vcoh_bo *bo, const unsigned long *snap)
 {
 	size_t words = BITS_TO_U64(bo->num_pages);
 	u64 *out;
@@ -183,7 +125,7 @@ int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
 	sync.objs = kvcalloc(sync.count, sizeof(*sync.objs), GFP_KERNEL);
 	sync.reports = kvcalloc(sync.count, sizeof(*sync.reports), GFP_KERNEL);
 	ret = sync.objs && sync.reports ?
-	      vcoh_dirty_prepare(file, bos, &sync) : -ENOMEM;
+	      vcoh_bo_dirty_prepare(file, bos, &sync) : -ENOMEM;
 	if (!ret)
 		ret = vcoh_sync(to_vcoh_device(dev), &sync);
 	if (ret)
@@ -196,8 +138,8 @@ int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
 	 * out is given back to its object, so the next call reports it.
 	 */
 	for (i = 0; i < sync.count && !ret; i++)
-		ret = vcoh_dirty_report(&bos[i], to_vcoh_bo(sync.objs[i]),
-					sync.reports[i]);
+		ret = vcoh_bo_dirty_report(&bos[i], to_vcoh_bo(sync.objs[i]),
+					   sync.reports[i]);
 	if (!ret &&
 	    copy_to_user(uargs, bos, array_size(sync.count, sizeof(*bos))))
 		ret = -EFAULT;
