@@ -121,28 +121,22 @@ static inline pgoff_t vcoh_bo_index(struct vcoh_bo *bo)
 	return drm_vma_node_start(&bo->base.vma_node);
 }
 
+/* vcoh_bo.c */
 bool vcoh_bo_size_valid(u64 size);
 bool vcoh_bo_range_valid(u64 bo_size, u64 offset, u64 len);
 int vcoh_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch, u64 *size);
 int vcoh_bo_read(struct drm_file *file, u32 handle, u64 offset, u64 size,
 		 u64 data_ptr, bool device);
-
 int vcoh_bo_create_ioctl(struct drm_device *dev, void *data,
 			 struct drm_file *file);
+int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
+		     struct drm_mode_create_dumb *args);
 int vcoh_bo_mmap_offset_ioctl(struct drm_device *dev, void *data,
 			      struct drm_file *file);
 int vcoh_bo_read_ioctl(struct drm_device *dev, void *data,
 		       struct drm_file *file);
-int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
-			struct drm_file *file);
-int vcoh_submit_ioctl(struct drm_device *dev, void *data,
-		      struct drm_file *file);
-int vcoh_device_write_ioctl(struct drm_device *dev, void *data,
-			    struct drm_file *file);
-int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
-			   struct drm_file *file);
-int vcoh_stats_ioctl(struct drm_device *dev, void *data,
-		     struct drm_file *file);
+
+/* vcoh_backend.c, and with CONFIG_DRM_VCOH_BENCH vcoh_backend_*.c */
 
 /**
  * struct vcoh_backend_ops - the code that cleans and protects the ptes
@@ -156,10 +150,10 @@ int vcoh_stats_ioctl(struct drm_device *dev, void *data,
  *	Return: ptes changed.
  * @leave_mkwrite: optional, as an AUTO object leaves MKWRITE mode right
  *	after its scan: leave no pte dirty that the PAGETABLE scans would take
- *	for a new write. Return: 0.
+ *	for a new write. Return: 0 on success.
  *
- * Each is called with the object's dma_resv lock held and returns a
- * negative error code on failure.
+ * Each is called with the object's dma_resv lock held; each returns a
+ * negative error code if it fails.
  */
 struct vcoh_backend_ops {
 	const char *name;
@@ -174,6 +168,7 @@ extern const struct vcoh_backend_ops vcoh_backend_upstream;
 extern const struct vcoh_backend_ops vcoh_backend_zap;
 #endif
 
+/* vcoh_dirty.c */
 u32 vcoh_dirty_initial_mode(u32 track, const struct vcoh_backend_ops *backend,
 			    pgoff_t num_pages);
 pgprot_t vcoh_dirty_fault_prot(struct vcoh_bo *bo, struct vm_area_struct *vma);
@@ -183,6 +178,15 @@ long vcoh_dirty_scan(struct vcoh_bo *bo, struct vcoh_stats *delta);
 long vcoh_dirty_protect(struct vcoh_bo *bo, pgoff_t first, pgoff_t nr);
 int vcoh_dirty_flush(struct vcoh_device *vdev, s64 gen);
 void vcoh_dirty_give_back(struct vcoh_bo *bo, const unsigned long *pages);
+
+/* vcoh_devmem.c */
+pgoff_t vcoh_devmem_copy_dirty(struct vcoh_bo *bo, unsigned long *report);
+int vcoh_device_write_ioctl(struct drm_device *dev, void *data,
+			    struct drm_file *file);
+int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
+			   struct drm_file *file);
+
+/* vcoh_sync.c */
 
 /**
  * struct vcoh_sync - objects to make coherent in one call
@@ -210,20 +214,29 @@ int vcoh_sync_lookup(struct drm_file *file, struct vcoh_sync *sync, u32 i,
 		     u32 handle);
 int vcoh_sync(struct vcoh_device *vdev, struct vcoh_sync *sync);
 void vcoh_sync_put(struct vcoh_sync *sync);
-pgoff_t vcoh_devmem_copy_dirty(struct vcoh_bo *bo, unsigned long *report);
 
+/* vcoh_submit.c */
+int vcoh_submit_ioctl(struct drm_device *dev, void *data,
+		      struct drm_file *file);
+int vcoh_bo_dirty_ioctl(struct drm_device *dev, void *data,
+			struct drm_file *file);
+
+/* vcoh_stats.c */
 void vcoh_stats_add(struct vcoh_stats *dst, const struct vcoh_stats *src);
 void vcoh_stats_add_device(struct vcoh_device *vdev,
 			   const struct vcoh_stats *delta);
 void vcoh_stats_read_device(struct vcoh_device *vdev, struct vcoh_stats *out);
+int vcoh_stats_ioctl(struct drm_device *dev, void *data,
+		     struct drm_file *file);
 
+/* vcoh_debugfs.c */
 void vcoh_debugfs_init(struct drm_minor *minor);
+
+/* vcoh_secondary_mmu.c */
 #if IS_ENABLED(CONFIG_DRM_VCOH_SECONDARY_MMU_TEST)
 void vcoh_secondary_mmu_debugfs(struct dentry *root);
 #else
 static inline void vcoh_secondary_mmu_debugfs(struct dentry *root) {}
 #endif
-int vcoh_dumb_create(struct drm_file *file, struct drm_device *dev,
-		     struct drm_mode_create_dumb *args);
 
 #endif /* _VCOH_DRV_H_ */
