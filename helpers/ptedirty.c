@@ -115,8 +115,8 @@ static bool ptedirty_owner_is_current(atomic_long_t *owner)
  * The lock contract: the external lock is held by this task. The owner
  * check is always on; lockdep adds its own report where it is built in.
  */
-static int ptedirty_check_contract(struct ptedirty_ctx *ctx,
-				   struct address_space *mapping)
+int ptedirty_check_contract(struct ptedirty_ctx *ctx,
+			    struct address_space *mapping)
 {
 	bool owned;
 

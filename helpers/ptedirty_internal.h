@@ -18,6 +18,14 @@
 /* Entries a queue keeps for reuse once their flush is done. */
 #define PTEDIRTY_FLUSH_SPARE	16
 
+/*
+ * The lock contract: 0 when the calling task holds @ctx's external lock
+ * (and, for a walk of @mapping, may walk it); else a negative error code,
+ * with a warning.
+ */
+int ptedirty_check_contract(struct ptedirty_ctx *ctx,
+			    struct address_space *mapping);
+
 long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
 			pgoff_t nr, struct ptedirty_ctx *ctx);
 

@@ -155,5 +155,7 @@ long ptedirty_clean_wrprotect(struct address_space *mapping,
 long ptedirty_count_mapped(struct address_space *mapping, pgoff_t first_index,
 			   pgoff_t nr, struct ptedirty_ctx *ctx);
 vm_fault_t ptedirty_pfn_mkwrite(struct vm_fault *vmf, struct ptedirty_ctx *ctx);
+long ptedirty_record_write(struct ptedirty_record *rec, pgoff_t first_index,
+			   pgoff_t nr, struct ptedirty_ctx *ctx);
 
 #endif /* _LINUX_PTEDIRTY_H */
