@@ -128,6 +128,7 @@ static void vcoh_bo_vm_close(struct vm_area_struct *vma)
 static const struct vm_operations_struct vcoh_bo_vm_ops = {
 	.fault = vcoh_bo_fault,
 	.pfn_mkwrite = vcoh_dirty_pfn_mkwrite,
+	.access = vcoh_bo_access,
 	.open = drm_gem_vm_open,
 	.close = vcoh_bo_vm_close,
 };

@@ -186,6 +186,10 @@ int vcoh_device_write_ioctl(struct drm_device *dev, void *data,
 int vcoh_device_read_ioctl(struct drm_device *dev, void *data,
 			   struct drm_file *file);
 
+/* vcoh_access.c */
+int vcoh_bo_access(struct vm_area_struct *vma, unsigned long addr, void *buf,
+		   int len, int write);
+
 /* vcoh_sync.c */
 
 /**
