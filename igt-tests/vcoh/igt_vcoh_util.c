@@ -3,7 +3,6 @@
  * Small helpers the vcoh tests share.
  */
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,22 +18,6 @@ void *xzalloc(size_t size)
 
 	igt_assert(p);
 	return p;
-}
-
-unsigned int vcoh_param(const char *name, unsigned int dflt)
-{
-	char path[128];
-	unsigned int v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/vcoh/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return dflt;
-	if (fscanf(f, "%u", &v) != 1)
-		v = dflt;
-	fclose(f);
-	return v;
 }
 
 struct drm_vcoh_stats bo_stats(int fd, uint32_t handle)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Small helpers the vcoh tests share: memory, module parameters, byte
- * comparison, time, CPU pinning and a pseudo-random sequence.
+ * Small helpers the vcoh tests share: memory, byte comparison, time,
+ * CPU pinning and a pseudo-random sequence.
  */
 #ifndef IGT_VCOH_UTIL_H
 #define IGT_VCOH_UTIL_H
@@ -13,7 +13,6 @@
 #include "vcoh_drm.h"
 
 void *xzalloc(size_t size);
-unsigned int vcoh_param(const char *name, unsigned int dflt);
 struct drm_vcoh_stats bo_stats(int fd, uint32_t handle);
 size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len);
 void check_bytes(const uint8_t *got, const uint8_t *want, size_t len,

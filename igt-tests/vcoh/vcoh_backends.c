@@ -17,27 +17,28 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "igt.h"
+#include "igt_debugfs.h"
+#include "igt_params.h"
+#include "igt_sysfs.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_bo.h"
+#include "igt_vcoh_race.h"
 #include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("vcoh's backends keep the device coherent; scan_timing loses no write.");
 
-#define BACKEND_PARAM	"/sys/module/vcoh/parameters/backend"
-
 static size_t ps;
+/* The driver's module parameters, from igt_params_open(). */
+static int param_dir = -1;
 
 enum backend { NATIVE, UPSTREAM, ZAP };
 
@@ -47,57 +48,13 @@ static const char * const backends[] = {
 	[ZAP] = "zap",
 };
 
-static const struct {
-	const char *name;
-	uint32_t track;
-} modes[] = {
-	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
-	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
-	{ "auto", VCOH_BO_TRACK_AUTO },
-};
-
-struct cbo {
-	uint32_t handle;
-	uint32_t track;
-	size_t npages;
-	size_t size;
-	uint8_t *map;
-	uint64_t offset;
-};
-
-/* The AUTO heuristic's module parameters. */
-struct auto_params {
-	unsigned int max_pages;		/* from this size on, start MKWRITE */
-	unsigned int switch_scans;	/* a switch takes one scan more */
-	unsigned int dense_percent;	/* MKWRITE leaves above this */
-};
-
-static struct auto_params auto_params(void)
-{
-	struct auto_params ap = {
-		.max_pages = vcoh_param("auto_pagetable_max_pages", 512),
-		.switch_scans = vcoh_param("auto_switch_scans", 2),
-		.dense_percent = vcoh_param("auto_dense_percent", 1),
-	};
-
-	return ap;
-}
-
 /* The backend parameter into @buf, without the newline; -errno if not. */
 static int __backend_get(char *buf, size_t size)
 {
-	int pfd = open(BACKEND_PARAM, O_RDONLY);
-	ssize_t n;
-	int err;
+	int n = igt_sysfs_read(param_dir, "backend", buf, size - 1);
 
-	if (pfd < 0)
-		return -errno;
-	n = read(pfd, buf, size - 1);
-	err = errno;
-	close(pfd);
-	errno = 0;
 	if (n < 0)
-		return -err;
+		return n;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
@@ -111,19 +68,17 @@ static void backend_get(char *buf, size_t size)
 /* Write @len bytes of @val to the backend parameter: 0 or -errno. */
 static int __backend_write(const char *val, size_t len)
 {
-	int pfd = open(BACKEND_PARAM, O_WRONLY);
-	ssize_t n;
-	int err;
+	int n = igt_sysfs_write(param_dir, "backend", val, len);
 
-	if (pfd < 0)
-		return -errno;
-	n = write(pfd, val, len);
-	err = errno;
-	close(pfd);
-	errno = 0;
 	if (n < 0)
-		return -err;
+		return n;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* The parameter is there to be written. */
+static bool backend_param(void)
+{
+	return param_dir >= 0 && faccessat(param_dir, "backend", W_OK, 0) == 0;
 }
 
 static int __backend_set(const char *val)
@@ -149,8 +104,7 @@ static void backend_restore(void)
 	if (__backend_get(now, sizeof(now)) || !strcmp(now, "native"))
 		return;
 	if (__backend_set("native"))
-		fprintf(stderr, "cannot set %s back to native\n",
-			BACKEND_PARAM);
+		fprintf(stderr, "cannot set backend back to native\n");
 }
 
 /* Skip unless @backend can be chosen in this kernel; leave native. */
@@ -158,8 +112,7 @@ static void backend_require(enum backend backend)
 {
 	int ret;
 
-	igt_require_f(access(BACKEND_PARAM, W_OK) == 0, "no %s\n",
-		      BACKEND_PARAM);
+	igt_require_f(backend_param(), "no backend parameter\n");
 	ret = __backend_set(backends[backend]);
 	igt_require_f(ret != -EOPNOTSUPP,
 		      "backend %s needs CONFIG_DRM_VCOH_BENCH\n",
@@ -168,55 +121,13 @@ static void backend_require(enum backend backend)
 	backend_set("native");
 }
 
-/* Read debugfs file @name of @fd's DRM minor into @buf; false if none. */
-static bool read_debugfs(int fd, const char *name, char *buf, size_t size)
-{
-	char path[128];
-	struct stat st;
-	ssize_t n, len = 0;
-	int dfd;
-
-	igt_assert_eq(fstat(fd, &st), 0);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
-		 minor(st.st_rdev), name);
-	dfd = open(path, O_RDONLY);
-	if (dfd < 0)
-		return false;
-	while ((n = read(dfd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	igt_assert_lte(0, n);
-	buf[len] = '\0';
-	close(dfd);
-	return true;
-}
-
-/*
- * The object's line in debugfs bos, found by its mmap offset, into
- * @line; false if debugfs is not there.
- */
-static bool bos_line(int fd, uint64_t offset, char *line, size_t size)
-{
-	static char buf[1 << 16];
-	char key[64], *p;
-
-	if (!read_debugfs(fd, "bos", buf, sizeof(buf)))
-		return false;
-	snprintf(key, sizeof(key), "offset 0x%llx ",
-		 (unsigned long long)offset);
-	p = strstr(buf, key);
-	igt_assert_f(p, "no line for %s in bos\n", key);
-	*strchrnul(p, '\n') = '\0';
-	snprintf(line, size, "%s", p);
-	return true;
-}
-
 /* The object has @backend, as debugfs bos tells, if it is there. */
-static void check_bo_backend(int fd, const struct cbo *b,
+static void check_bo_backend(int fd, const struct vcoh_bo *b,
 			     enum backend backend)
 {
 	char line[512], want[32];
 
-	if (!bos_line(fd, b->offset, line, sizeof(line))) {
+	if (!vcoh_debugfs_bo_line(fd, b->offset, line, sizeof(line))) {
 		igt_debug("no debugfs bos: backend of the object not checked\n");
 		return;
 	}
@@ -228,45 +139,22 @@ static void check_bo_backend(int fd, const struct cbo *b,
  * A mapped object of @backend; the parameter is native again afterwards,
  * which must not change the object's backend.
  */
-static struct cbo cbo_new(int fd, size_t npages, uint32_t track,
-			  enum backend backend)
+static struct vcoh_bo backend_bo_new(int fd, size_t npages, uint32_t track,
+				     enum backend backend)
 {
-	struct cbo b = {
-		.track = track,
-		.npages = npages,
-		.size = npages * ps,
-	};
+	struct vcoh_bo b;
 	bool param;
 
 	/* Without the parameter, every object is native. */
-	param = access(BACKEND_PARAM, W_OK) == 0;
+	param = backend_param();
 	igt_assert(param || backend == NATIVE);
 	if (param)
 		backend_set(backends[backend]);
-	b.handle = vcoh_bo_create_tracked(fd, b.size, track);
+	b = vcoh_bo_new(fd, npages, track);
 	if (param)
 		backend_set("native");
-	igt_assert_eq(__vcoh_bo_mmap_offset(fd, b.handle, &b.offset), 0);
-	b.map = vcoh_bo_map(fd, b.handle, b.size, PROT_READ | PROT_WRITE);
 	check_bo_backend(fd, &b, backend);
 	return b;
-}
-
-static void cbo_free(int fd, struct cbo *b)
-{
-	munmap(b->map, b->size);
-	gem_close(fd, b->handle);
-}
-
-/* The device memory of @b holds @want. */
-static void check_device(int fd, const struct cbo *b, const uint8_t *want,
-			 const char *what)
-{
-	uint8_t *dev = xzalloc(b->size);
-
-	vcoh_device_read(fd, b->handle, 0, dev, b->size);
-	check_bytes(dev, want, b->size, what);
-	free(dev);
 }
 
 /* A read through a mapping, which the compiler keeps. */
@@ -281,11 +169,10 @@ static void test_backend_param(int fd)
 		"bogus", "\n", "nativ", "natives", "ZAP", "zap zap", "0", "1",
 	};
 	char now[32], line[512];
-	struct cbo zap, native;
+	struct vcoh_bo zap, native;
 	int ret;
 
-	igt_require_f(access(BACKEND_PARAM, W_OK) == 0, "no %s\n",
-		      BACKEND_PARAM);
+	igt_require_f(backend_param(), "no backend parameter\n");
 	backend_get(now, sizeof(now));
 	igt_assert_f(!strcmp(now, "native"),
 		     "backend %s, expected the default, native\n", now);
@@ -337,17 +224,17 @@ static void test_backend_param(int fd)
 	}
 
 	/* The backend is an object's from its creation on. */
-	zap = cbo_new(fd, 4, VCOH_BO_TRACK_PAGETABLE, ZAP);
-	native = cbo_new(fd, 4, VCOH_BO_TRACK_PAGETABLE, NATIVE);
+	zap = backend_bo_new(fd, 4, VCOH_BO_TRACK_PAGETABLE, ZAP);
+	native = backend_bo_new(fd, 4, VCOH_BO_TRACK_PAGETABLE, NATIVE);
 	igt_assert_eq_u32(bo_stats(fd, zap.handle).mode, VCOH_BO_TRACK_MKWRITE);
 	igt_assert_eq_u32(bo_stats(fd, native.handle).mode,
 			  VCOH_BO_TRACK_PAGETABLE);
 	check_bo_backend(fd, &zap, ZAP);
-	if (bos_line(fd, zap.offset, line, sizeof(line)))
+	if (vcoh_debugfs_bo_line(fd, zap.offset, line, sizeof(line)))
 		igt_assert_f(strstr(line, " track pagetable mode mkwrite "),
 			     "zap object: %s\n", line);
-	cbo_free(fd, &native);
-	cbo_free(fd, &zap);
+	vcoh_bo_free(fd, &native);
+	vcoh_bo_free(fd, &zap);
 
 	backend_get(now, sizeof(now));
 	igt_assert_f(!strcmp(now, "native"), "backend %s at the end\n", now);
@@ -366,8 +253,8 @@ static void test_backend_param(int fd)
 struct coh {
 	int fd;
 	enum backend backend;
-	struct cbo b;
-	struct auto_params ap;
+	struct vcoh_bo b;
+	struct vcoh_auto_params ap;
 	/* The object's mode as the test expects it, and AUTO's state. */
 	uint32_t mode;
 	unsigned int switch_scans;
@@ -448,7 +335,7 @@ static void coh_submit(struct coh *c, const char *what)
 		     n, mode_before);
 	c->last = st;
 
-	check_device(c->fd, &c->b, c->b.map, what);
+	vcoh_bo_check_device(c->fd, &c->b, c->b.map, what);
 }
 
 static void coh_round(struct coh *c, const char *what)
@@ -567,15 +454,15 @@ static void coh_mprotect(struct coh *c)
 
 static void test_coherent(int fd, enum backend backend, unsigned int m)
 {
-	uint32_t track = modes[m].track;
+	uint32_t track = vcoh_modes[m].track;
 	struct coh c = {
 		.fd = fd,
 		.backend = backend,
-		.ap = auto_params(),
+		.ap = vcoh_auto_params(fd),
 	};
 
 	backend_require(backend);
-	c.b = cbo_new(fd, COH_PAGES, track, backend);
+	c.b = backend_bo_new(fd, COH_PAGES, track, backend);
 	c.written = xzalloc(c.b.npages);
 	c.prev = xzalloc(c.b.npages);
 	c.switching = track == VCOH_BO_TRACK_AUTO && backend != ZAP;
@@ -612,7 +499,7 @@ static void test_coherent(int fd, enum backend backend, unsigned int m)
 	coh_idle(&c, 1);
 
 	igt_info("%s %s: mode %u, %llu switches, %llu pages copied, %llu mkwrite faults\n",
-		 backends[backend], modes[m].name, c.last.mode,
+		 backends[backend], vcoh_modes[m].name, c.last.mode,
 		 (unsigned long long)c.last.mode_switches,
 		 (unsigned long long)c.last.pages_copied,
 		 (unsigned long long)c.last.mkwrite_faults);
@@ -622,11 +509,11 @@ static void test_coherent(int fd, enum backend backend, unsigned int m)
 
 	free(c.prev);
 	free(c.written);
-	cbo_free(fd, &c.b);
+	vcoh_bo_free(fd, &c.b);
 }
 
 /* Write @len bytes through the mapping and into @shadow alike. */
-static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
+static void cpu_write(struct vcoh_bo *b, uint8_t *shadow, size_t off, size_t len,
 		      uint8_t seed)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -649,7 +536,7 @@ static void device_write_mode(int fd, enum backend backend, uint32_t track)
 {
 	/* Pages the CPU writes and does not submit before the device. */
 	static const unsigned int cpu_pages[] = { 1, 3, 4, 6, 9, 12 };
-	struct cbo b = cbo_new(fd, DW_PAGES, track, backend);
+	struct vcoh_bo b = backend_bo_new(fd, DW_PAGES, track, backend);
 	uint8_t *shadow = xzalloc(b.size), *data = xzalloc(2 * ps);
 	struct drm_vcoh_stats st0, st;
 	struct drm_vcoh_submit s;
@@ -661,7 +548,7 @@ static void device_write_mode(int fd, enum backend backend, uint32_t track)
 	cpu_write(&b, shadow, 0, b.size, 0x10 + track);
 	vcoh_submit(fd, &b.handle, 1, &s);
 	igt_assert_eq_u64(s.pages_copied, b.npages);
-	check_device(fd, &b, shadow, "device memory after the first submit");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after the first submit");
 
 	st0 = bo_stats(fd, b.handle);
 	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_pages); i++) {
@@ -705,7 +592,7 @@ static void device_write_mode(int fd, enum backend backend, uint32_t track)
 	memcpy(shadow + off, data, len);
 
 	check_bytes(b.map, shadow, b.size, "CPU view after device writes");
-	check_device(fd, &b, shadow, "device memory after device writes");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after device writes");
 
 	/* Nothing written since: a submit copies nothing. */
 	vcoh_submit(fd, &b.handle, 1, &s);
@@ -718,22 +605,25 @@ static void device_write_mode(int fd, enum backend backend, uint32_t track)
 	vcoh_submit(fd, &b.handle, 1, &s);
 	igt_assert_eq_u64(s.pages_copied, 3);
 	check_bytes(b.map, shadow, b.size, "CPU view after the submit");
-	check_device(fd, &b, shadow, "device memory after the submit");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after the submit");
 
 	if (backend == ZAP)
 		igt_assert_eq_u32(bo_stats(fd, b.handle).mode,
 				  VCOH_BO_TRACK_MKWRITE);
 	free(data);
 	free(shadow);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_device_write(int fd, enum backend backend)
 {
+	const struct vcoh_mode *m;
+
 	backend_require(backend);
-	for (unsigned int m = 0; m < ARRAY_SIZE(modes); m++) {
-		igt_debug("%s\n", modes[m].name);
-		device_write_mode(fd, backend, modes[m].track);
+	for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
+	     m = vcoh_mode_next(m, VCOH_MODES_TRACKED)) {
+		igt_debug("%s\n", m->name);
+		device_write_mode(fd, backend, m->track);
 	}
 }
 
@@ -746,213 +636,53 @@ static void test_device_write(int fd, enum backend backend)
  * writers stopped, one more submit makes every device copy equal to the
  * CPU's view, and another copies nothing.
  */
-#define RACE_BOS		3
 #define RACE_PAGES		64
-#define RACE_WRITERS		2
 #define RACE_WRITES		200000ul
-#define RACE_BURST		16
 #define RACE_MIN_SUBMITS	24
 #define RACE_TIMEOUT_S		120
 
-struct race {
-	struct cbo b[RACE_BOS];
-	uint32_t handles[RACE_BOS];
-	unsigned long writes[RACE_WRITERS];
-	bool stop;
-};
-
-struct race_writer {
-	struct race *r;
-	unsigned int id;
-};
-
-struct race_state {
-	unsigned long submits;
-	unsigned long checked;
-	uint64_t *before;
-	uint64_t *dev;
-	char fail[512];
-};
-
-static void *race_writer(void *arg)
-{
-	const struct race_writer *w = arg;
-	struct race *r = w->r;
-	uint64_t x = 0x9e3779b97f4a7c15ull * (w->id + 1), seq = 0;
-	unsigned long n = 0;
-
-	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
-		for (int i = 0; i < RACE_BURST; i++) {
-			const struct cbo *b;
-			size_t page, slot;
-			uint64_t *word;
-
-			x = xorshift64(x);
-			b = &r->b[x % RACE_BOS];
-			page = (x >> 8) % b->npages;
-			slot = (x >> 40) % (ps / sizeof(*word));
-			word = (uint64_t *)(b->map + page * ps) + slot;
-			/* Never one value twice: unchanged is unwritten. */
-			__atomic_store_n(word, ++seq << 8 | w->id,
-					 __ATOMIC_RELAXED);
-			n++;
-		}
-		__atomic_store_n(&r->writes[w->id], n, __ATOMIC_RELAXED);
-	}
-	return NULL;
-}
-
-static unsigned long race_writes(struct race *r)
-{
-	unsigned long n = 0;
-
-	for (int i = 0; i < RACE_WRITERS; i++)
-		n += __atomic_load_n(&r->writes[i], __ATOMIC_RELAXED);
-	return n;
-}
-
-/* Failures are recorded, not asserted, until the writers are stopped. */
-#define race_fail(st, f...) \
-	(snprintf((st)->fail, sizeof((st)->fail), f), false)
-
-static bool race_step(int fd, struct race *r, struct race_state *st)
-{
-	unsigned int bo = st->submits % RACE_BOS;
-	const struct cbo *b = &r->b[bo];
-	const uint64_t *cpu = (const uint64_t *)b->map;
-	size_t words = b->size / sizeof(*cpu);
-	struct drm_vcoh_submit arg = {
-		.handles_ptr = (uintptr_t)r->handles,
-		.count = RACE_BOS,
-	};
-	struct drm_vcoh_device_read rd = {
-		.handle = b->handle,
-		.size = b->size,
-		.data_ptr = (uintptr_t)st->dev,
-	};
-	int ret;
-
-	for (size_t i = 0; i < words; i++)
-		st->before[i] = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	ret = __vcoh_submit(fd, &arg);
-	if (ret)
-		return race_fail(st, "submit %lu: %d\n", st->submits, ret);
-	st->submits++;
-	ret = __vcoh_device_read(fd, &rd);
-	if (ret)
-		return race_fail(st, "device read: %d\n", ret);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (size_t i = 0; i < words; i++) {
-		uint64_t now = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
-
-		if (now != st->before[i])
-			continue;
-		st->checked++;
-		if (st->dev[i] != now)
-			return race_fail(st,
-					 "bo %u page %zu word %zu: %#llx in the CPU's view from before submit %lu to after it, %#llx in the device's\n",
-					 bo, i * sizeof(*cpu) / ps,
-					 i % (ps / sizeof(*cpu)),
-					 (unsigned long long)now, st->submits,
-					 (unsigned long long)st->dev[i]);
-	}
-	return true;
-}
-
+/*
+ * Objects of the backend in each tracking mode race writers. How often
+ * upstream's helpers and zap flush the TLB is theirs: no bound.
+ */
 static void test_race(int fd, enum backend backend)
 {
-	struct race_writer w[RACE_WRITERS];
-	pthread_t threads[RACE_WRITERS];
-	struct race_state st = {};
-	struct drm_vcoh_submit s;
+	struct vcoh_race *r;
 	unsigned long writes;
-	double deadline;
-	cpu_set_t orig;
-	struct race *r;
 
 	backend_require(backend);
-	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
-	igt_assert_eq(sched_getaffinity(0, sizeof(orig), &orig), 0);
-	igt_require(CPU_ISSET(0, &orig) && CPU_ISSET(1, &orig));
+	vcoh_race_require();
 
 	r = xzalloc(sizeof(*r));
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
-		r->b[bo] = cbo_new(fd, RACE_PAGES, modes[bo].track, backend);
-		r->handles[bo] = r->b[bo].handle;
-	}
-	st.before = xzalloc(r->b[0].size);
-	st.dev = xzalloc(r->b[0].size);
+	r->nbos = 3;
+	r->max_flushes = UINT64_MAX;
+	for (unsigned int bo = 0; bo < r->nbos; bo++)
+		r->b[bo] = backend_bo_new(fd, RACE_PAGES,
+					  VCOH_BO_TRACK_PAGETABLE + bo, backend);
 
-	/* The writers inherit vCPU 0; this thread submits from vCPU 1. */
-	pin_self(0);
-	for (unsigned int i = 0; i < RACE_WRITERS; i++) {
-		w[i] = (struct race_writer){ .r = r, .id = i };
-		igt_assert_eq(pthread_create(&threads[i], NULL, race_writer,
-					     &w[i]), 0);
-	}
-	pin_self(1);
-
-	deadline = now_s() + RACE_TIMEOUT_S;
-	while (!st.fail[0] &&
-	       (race_writes(r) < RACE_WRITES || st.submits < RACE_MIN_SUBMITS)) {
-		if (now_s() > deadline) {
-			snprintf(st.fail, sizeof(st.fail),
-				 "%lu writes and %lu submits after %d s\n",
-				 race_writes(r), st.submits, RACE_TIMEOUT_S);
-			break;
-		}
-		race_step(fd, r, &st);
-	}
-
-	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < RACE_WRITERS; i++)
-		pthread_join(threads[i], NULL);
-	igt_assert_eq(sched_setaffinity(0, sizeof(orig), &orig), 0);
-	writes = race_writes(r);
-	igt_assert_f(!st.fail[0], "%s", st.fail);
-
-	/* Writers stopped: one submit brings every device copy along. */
-	vcoh_submit(fd, r->handles, RACE_BOS, NULL);
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++)
-		check_device(fd, &r->b[bo], r->b[bo].map,
-			     "device memory after the race");
-	vcoh_submit(fd, r->handles, RACE_BOS, &s);
-	igt_assert_eq_u64(s.pages_copied, 0);
+	vcoh_race_start(r);
+	vcoh_race_run(fd, r, RACE_WRITES, RACE_MIN_SUBMITS, RACE_TIMEOUT_S);
+	writes = vcoh_race_stop(r);
+	vcoh_race_check_device(fd, r, 0);
 
 	igt_info("%lu writes, %lu submits, %lu words checked\n", writes,
-		 st.submits, st.checked);
+		 r->submits, r->checked);
 	igt_assert_cmpu64(writes, >=, <, RACE_WRITES);
-	igt_assert_cmpu64(st.checked, >, <=, 0);
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+	for (unsigned int bo = 0; bo < r->nbos && backend == ZAP; bo++) {
 		struct drm_vcoh_stats bs = bo_stats(fd, r->handles[bo]);
 
-		igt_assert_eq_u64(bs.submits, st.submits + 2);
-		if (backend == ZAP) {
-			igt_assert_eq_u32(bs.mode, VCOH_BO_TRACK_MKWRITE);
-			igt_assert_eq_u64(bs.mode_switches, 0);
-		}
+		igt_assert_eq_u32(bs.mode, VCOH_BO_TRACK_MKWRITE);
+		igt_assert_eq_u64(bs.mode_switches, 0);
 	}
-
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++)
-		cbo_free(fd, &r->b[bo]);
-	free(st.before);
-	free(st.dev);
-	free(r);
+	vcoh_race_free(fd, r);
 }
 
-/* scan_timing of @fd's DRM minor, opened anew. */
+/* scan_timing of @fd's DRM device, opened anew. */
 static int scan_timing_open(int fd)
 {
-	char path[128];
-	struct stat st;
-	int tfd;
+	int tfd = igt_debugfs_open(fd, "scan_timing", O_RDWR);
 
-	igt_assert_eq(fstat(fd, &st), 0);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/scan_timing",
-		 minor(st.st_rdev));
-	tfd = open(path, O_RDWR);
-	igt_require_f(tfd >= 0, "no %s\n", path);
+	igt_require_f(tfd >= 0, "no debugfs scan_timing\n");
 	return tfd;
 }
 
@@ -999,7 +729,7 @@ static struct timing timing_read(int tfd)
 }
 
 /* "<offset> @op" on the object; what scan_timing reads afterwards. */
-static struct timing timing_run(int tfd, const struct cbo *b, const char *op)
+static struct timing timing_run(int tfd, const struct vcoh_bo *b, const char *op)
 {
 	struct timing t;
 	char line[64];
@@ -1016,7 +746,7 @@ static struct timing timing_run(int tfd, const struct cbo *b, const char *op)
 }
 
 /* A walk of @b finds @mapped ptes and changes no counter. */
-static void check_walk(int fd, int tfd, const struct cbo *b, long mapped,
+static void check_walk(int fd, int tfd, const struct vcoh_bo *b, long mapped,
 		       const char *what)
 {
 	struct drm_vcoh_stats before = bo_stats(fd, b->handle), after;
@@ -1047,12 +777,13 @@ static void test_scan_timing_walk(int fd)
 	tfd2 = scan_timing_open(fd);
 	igt_assert_eq(timing_text(tfd2, buf, sizeof(buf)), 0);
 
-	for (unsigned int m = 0; m < 2; m++) {
-		struct cbo b = cbo_new(fd, WALK_PAGES, modes[m].track, NATIVE);
+	for (uint32_t m = VCOH_BO_TRACK_PAGETABLE; m <= VCOH_BO_TRACK_MKWRITE;
+	     m++) {
+		struct vcoh_bo b = backend_bo_new(fd, WALK_PAGES, m, NATIVE);
 		uint8_t *second, *cpu = xzalloc(b.size);
 		struct drm_vcoh_submit s;
 
-		igt_debug("%s\n", modes[m].name);
+		igt_debug("%s\n", vcoh_modes[m].name);
 		check_walk(fd, tfd, &b, 0, "nothing mapped yet");
 		for (unsigned int i = 0; i < ARRAY_SIZE(wr1); i++)
 			b.map[wr1[i] * ps + i] = 0x40 + i;
@@ -1080,7 +811,7 @@ static void test_scan_timing_walk(int fd)
 		vcoh_submit(fd, &b.handle, 1, &s);
 		igt_assert_eq_u64(s.pages_copied, 6);
 		vcoh_bo_read(fd, b.handle, 0, cpu, b.size);
-		check_device(fd, &b, cpu, "device memory after walks");
+		vcoh_bo_check_device(fd, &b, cpu, "device memory after walks");
 		check_walk(fd, tfd, &b, 11, "after the submit");
 
 		igt_assert_eq(munmap(second, b.size), 0);
@@ -1095,7 +826,7 @@ static void test_scan_timing_walk(int fd)
 }
 
 /* "scan" of @b finds @n pages; the counters say a scan happened. */
-static void check_scan(int fd, int tfd, const struct cbo *b, long n,
+static void check_scan(int fd, int tfd, const struct vcoh_bo *b, long n,
 		       const char *what)
 {
 	struct drm_vcoh_stats before = bo_stats(fd, b->handle), after;
@@ -1122,21 +853,22 @@ static void test_scan_timing_scan(int fd)
 	static const unsigned int five[] = { 1, 2, 9, 17, 30 };
 	int tfd = scan_timing_open(fd);
 
-	for (unsigned int m = 0; m < 2; m++) {
-		struct cbo b = cbo_new(fd, SCAN_PAGES, modes[m].track, NATIVE);
+	for (uint32_t m = VCOH_BO_TRACK_PAGETABLE; m <= VCOH_BO_TRACK_MKWRITE;
+	     m++) {
+		struct vcoh_bo b = backend_bo_new(fd, SCAN_PAGES, m, NATIVE);
 		uint8_t *zero = xzalloc(b.size);
 		struct drm_vcoh_submit s;
 
-		igt_debug("%s\n", modes[m].name);
+		igt_debug("%s\n", vcoh_modes[m].name);
 		for (unsigned int i = 0; i < ARRAY_SIZE(five); i++)
 			b.map[five[i] * ps + 64 * i] = 0x11 + i;
 		check_scan(fd, tfd, &b, 5, "five pages");
 		/* The scan copies nothing itself... */
-		check_device(fd, &b, zero, "device memory after a timed scan");
+		vcoh_bo_check_device(fd, &b, zero, "device memory after a timed scan");
 		/* ... and what it found is copied by the next submit. */
 		vcoh_submit(fd, &b.handle, 1, &s);
 		igt_assert_eq_u64(s.pages_copied, 5);
-		check_device(fd, &b, b.map, "device memory after the submit");
+		vcoh_bo_check_device(fd, &b, b.map, "device memory after the submit");
 
 		/* Writes before and after a scan, one page in both. */
 		b.map[4 * ps] = 0x21;
@@ -1147,16 +879,16 @@ static void test_scan_timing_scan(int fd)
 		b.map[20 * ps] = 0x25;
 		vcoh_submit(fd, &b.handle, 1, &s);
 		igt_assert_eq_u64(s.pages_copied, 4);
-		check_device(fd, &b, b.map, "device memory after the submit");
+		vcoh_bo_check_device(fd, &b, b.map, "device memory after the submit");
 
 		/* Nothing written: the scan finds nothing, loses nothing. */
 		check_scan(fd, tfd, &b, 0, "idle");
 		vcoh_submit(fd, &b.handle, 1, &s);
 		igt_assert_eq_u64(s.pages_copied, 0);
-		check_device(fd, &b, b.map, "device memory after the submit");
+		vcoh_bo_check_device(fd, &b, b.map, "device memory after the submit");
 
 		free(zero);
-		cbo_free(fd, &b);
+		vcoh_bo_free(fd, &b);
 	}
 	close(tfd);
 }
@@ -1195,7 +927,7 @@ static void add_padded(struct timing_case *c, int err, uint64_t offset,
 
 static void test_scan_timing_invalid(int fd)
 {
-	struct cbo b = cbo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE, NATIVE);
+	struct vcoh_bo b = backend_bo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE, NATIVE);
 	uint32_t gone = vcoh_bo_create(fd, ps);
 	unsigned long long off = b.offset;
 	struct timing_case cases[20], padded;
@@ -1257,7 +989,7 @@ static void test_scan_timing_invalid(int fd)
 	igt_assert_eq(timing_read(tfd).changed, 2);
 	vcoh_submit(fd, &b.handle, 1, &s);
 	igt_assert_eq_u64(s.pages_copied, 2);
-	check_device(fd, &b, b.map, "device memory after the submit");
+	vcoh_bo_check_device(fd, &b, b.map, "device memory after the submit");
 
 	/* The offset in hex, as the bos file prints it, names the object. */
 	b.map[7 * ps] = 3;
@@ -1266,7 +998,7 @@ static void test_scan_timing_invalid(int fd)
 	igt_assert_eq(timing_read(tfd).changed, 1);
 
 	close(tfd);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static const struct {
@@ -1289,14 +1021,14 @@ static const struct {
  */
 static void test_unmap(int fd, enum backend backend, unsigned int m)
 {
-	uint32_t track = modes[m].track;
+	uint32_t track = vcoh_modes[m].track;
 	uint8_t *want = xzalloc(UNMAP_PAGES * ps);
 	struct drm_vcoh_submit s;
 	uint64_t expect = 2;
-	struct cbo b;
+	struct vcoh_bo b;
 
 	backend_require(backend);
-	b = cbo_new(fd, UNMAP_PAGES, track, backend);
+	b = backend_bo_new(fd, UNMAP_PAGES, track, backend);
 	if (backend != ZAP && track != VCOH_BO_TRACK_MKWRITE)
 		expect = UNMAP_PAGES;
 
@@ -1315,10 +1047,10 @@ static void test_unmap(int fd, enum backend backend, unsigned int m)
 	vcoh_submit(fd, &b.handle, 1, &s);
 	igt_assert_f(s.pages_copied == expect,
 		     "%s %s: %llu pages copied after the unmap, expected %llu\n",
-		     backends[backend], modes[m].name,
+		     backends[backend], vcoh_modes[m].name,
 		     (unsigned long long)s.pages_copied,
 		     (unsigned long long)expect);
-	check_device(fd, &b, want, "device memory after the unmap");
+	vcoh_bo_check_device(fd, &b, want, "device memory after the unmap");
 	vcoh_submit(fd, &b.handle, 1, &s);
 	igt_assert_eq_u64(s.pages_copied, 0);
 
@@ -1371,11 +1103,13 @@ static const struct {
 
 igt_main
 {
+	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
 		fd = drm_open_vcoh();
 		ps = sysconf(_SC_PAGESIZE);
+		param_dir = igt_params_open(fd);
 		atexit(backend_restore);
 	}
 
@@ -1387,11 +1121,12 @@ igt_main
 
 	for (unsigned int t = 0; t < ARRAY_SIZE(per_mode); t++) {
 		for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++) {
-			for (unsigned int m = 0; m < ARRAY_SIZE(modes); m++) {
+			for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
+			     m = vcoh_mode_next(m, VCOH_MODES_TRACKED)) {
 				igt_describe(per_mode[t].desc);
 				igt_subtest_f("%s-%s-%s", backends[be],
-					      modes[m].name, per_mode[t].name)
-					per_mode[t].fn(fd, be, m);
+					      m->name, per_mode[t].name)
+					per_mode[t].fn(fd, be, m->track);
 			}
 		}
 	}
@@ -1413,7 +1148,7 @@ igt_main
 	}
 
 	igt_fixture {
-		if (access(BACKEND_PARAM, W_OK) == 0)
+		if (backend_param())
 			backend_set("native");
 		drm_close_driver(fd);
 	}

@@ -8,69 +8,22 @@
  * of DRM_IOCTL_VCOH_STATS add up; and bad arguments change nothing.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_bo.h"
+#include "igt_vcoh_race.h"
 #include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("The CPU and the device see the same vcoh objects.");
 
 static size_t ps;
-
-static const struct {
-	const char *name;
-	uint32_t track;
-} modes[] = {
-	{ "none", VCOH_BO_TRACK_NONE },
-	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
-	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
-	{ "auto", VCOH_BO_TRACK_AUTO },
-};
-
-struct cbo {
-	uint32_t handle;
-	uint32_t track;
-	size_t npages;
-	size_t size;
-	uint8_t *map;
-};
-
-/* The AUTO heuristic's module parameters. */
-struct auto_params {
-	unsigned int max_pages;		/* from this size on, start MKWRITE */
-	unsigned int switch_scans;	/* a switch takes one scan more */
-	unsigned int dense_percent;	/* MKWRITE leaves above this */
-};
-
-static struct cbo cbo_new(int fd, size_t npages, uint32_t track)
-{
-	struct cbo b = {
-		.track = track,
-		.npages = npages,
-		.size = npages * ps,
-	};
-
-	b.handle = vcoh_bo_create_tracked(fd, b.size, track);
-	b.map = vcoh_bo_map(fd, b.handle, b.size, PROT_READ | PROT_WRITE);
-	return b;
-}
-
-static void cbo_free(int fd, struct cbo *b)
-{
-	munmap(b->map, b->size);
-	gem_close(fd, b->handle);
-}
 
 /* A handle that was valid and is not any more. */
 static uint32_t closed_handle(int fd)
@@ -81,36 +34,8 @@ static uint32_t closed_handle(int fd)
 	return handle;
 }
 
-static struct auto_params auto_params(void)
-{
-	struct auto_params ap = {
-		.max_pages = vcoh_param("auto_pagetable_max_pages", 512),
-		.switch_scans = vcoh_param("auto_switch_scans", 2),
-		.dense_percent = vcoh_param("auto_dense_percent", 1),
-	};
-
-	igt_debug("auto: max_pages %u, switch_scans %u, dense_percent %u\n",
-		  ap.max_pages, ap.switch_scans, ap.dense_percent);
-	return ap;
-}
-
-/* Fewest pages written that make a scan of @npages pages dense. */
-static size_t dense_pages(const struct auto_params *ap, size_t npages)
-{
-	return (size_t)ap->dense_percent * npages / 100 + 1;
-}
-
-static uint32_t initial_mode(const struct auto_params *ap, uint32_t track,
-			     size_t npages)
-{
-	if (track != VCOH_BO_TRACK_AUTO)
-		return track;
-	return npages < ap->max_pages ? VCOH_BO_TRACK_PAGETABLE :
-					VCOH_BO_TRACK_MKWRITE;
-}
-
 /* Submit @b alone; one call flushes the TLB once at most. */
-static struct drm_vcoh_submit submit_one(int fd, const struct cbo *b)
+static struct drm_vcoh_submit submit_one(int fd, const struct vcoh_bo *b)
 {
 	struct drm_vcoh_submit s;
 
@@ -121,28 +46,11 @@ static struct drm_vcoh_submit submit_one(int fd, const struct cbo *b)
 	return s;
 }
 
-/* The device memory of @b holds @want. */
-static void check_device(int fd, const struct cbo *b, const uint8_t *want,
-			 const char *what)
-{
-	uint8_t *dev = xzalloc(b->size);
-
-	vcoh_device_read(fd, b->handle, 0, dev, b->size);
-	check_bytes(dev, want, b->size, what);
-	free(dev);
-}
-
-/* The device memory of @b holds what the CPU sees through the mapping. */
-static void check_device_is_cpu(int fd, const struct cbo *b)
-{
-	check_device(fd, b, b->map, "device memory against the CPU's view");
-}
-
 /*
  * Write one byte in each of @n pages from page @first on, wrapping
  * around, changing it; @n pages are written if @n <= b->npages.
  */
-static void write_pages(struct cbo *b, size_t first, size_t n, uint8_t val)
+static void write_pages(struct vcoh_bo *b, size_t first, size_t n, uint8_t val)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t page = (first + i) % b->npages;
@@ -152,7 +60,7 @@ static void write_pages(struct cbo *b, size_t first, size_t n, uint8_t val)
 }
 
 /* Write @len bytes through the mapping and into @shadow alike. */
-static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
+static void cpu_write(struct vcoh_bo *b, uint8_t *shadow, size_t off, size_t len,
 		      uint8_t seed)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -164,8 +72,8 @@ static void cpu_write(struct cbo *b, uint8_t *shadow, size_t off, size_t len,
 }
 
 /* Idle submits until an AUTO object in PAGETABLE has gone MKWRITE. */
-static void auto_idle_to_mkwrite(int fd, const struct cbo *b,
-				 const struct auto_params *ap)
+static void auto_idle_to_mkwrite(int fd, const struct vcoh_bo *b,
+				 const struct vcoh_auto_params *ap)
 {
 	for (unsigned int i = 0; i <= ap->switch_scans; i++) {
 		if (bo_stats(fd, b->handle).mode == VCOH_BO_TRACK_MKWRITE)
@@ -199,13 +107,13 @@ static const struct {
 	},
 };
 
-static void cpu_flip(struct cbo *b, size_t off, uint8_t mask, bool *written)
+static void cpu_flip(struct vcoh_bo *b, size_t off, uint8_t mask, bool *written)
 {
 	b->map[off] ^= mask ?: 0xa5;
 	written[off / ps] = true;
 }
 
-static void write_pattern(struct cbo *b, enum pattern pat, unsigned int round,
+static void write_pattern(struct vcoh_bo *b, enum pattern pat, unsigned int round,
 			  unsigned int *seed, bool *written)
 {
 	uint8_t v = 0x11 * (round + 1);
@@ -257,8 +165,8 @@ static void write_pattern(struct cbo *b, enum pattern pat, unsigned int round,
 
 static void test_cpu_to_device(int fd, uint32_t track, enum pattern pat)
 {
-	struct auto_params ap = auto_params();
-	struct cbo b = cbo_new(fd, C2D_PAGES, track);
+	struct vcoh_auto_params ap = vcoh_auto_params(fd);
+	struct vcoh_bo b = vcoh_bo_new(fd, C2D_PAGES, track);
 	bool none = track == VCOH_BO_TRACK_NONE;
 	bool *written = xzalloc(b.npages);
 	uint8_t *zero = xzalloc(b.size);
@@ -266,7 +174,7 @@ static void test_cpu_to_device(int fd, uint32_t track, enum pattern pat)
 	struct drm_vcoh_submit s;
 	size_t n;
 
-	check_device(fd, &b, zero, "device memory of a new object");
+	vcoh_bo_check_device(fd, &b, zero, "device memory of a new object");
 
 	for (unsigned int round = 0; round < C2D_ROUNDS; round++) {
 		memset(written, 0, b.npages);
@@ -277,12 +185,12 @@ static void test_cpu_to_device(int fd, uint32_t track, enum pattern pat)
 
 		s = submit_one(fd, &b);
 		igt_assert_eq_u64(s.pages_copied, none ? b.npages : n);
-		check_device_is_cpu(fd, &b);
+		vcoh_bo_check_device_is_cpu(fd, &b);
 
 		/* Nothing written since: nothing to copy, nothing changes. */
 		s = submit_one(fd, &b);
 		igt_assert_eq_u64(s.pages_copied, none ? b.npages : 0);
-		check_device_is_cpu(fd, &b);
+		vcoh_bo_check_device_is_cpu(fd, &b);
 
 		/* AUTO does the next round in its other mode. */
 		if (track == VCOH_BO_TRACK_AUTO && !round)
@@ -290,7 +198,7 @@ static void test_cpu_to_device(int fd, uint32_t track, enum pattern pat)
 	}
 	free(zero);
 	free(written);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 #define D2C_PAGES	32
@@ -299,7 +207,7 @@ static void test_device_to_cpu(int fd, uint32_t track)
 {
 	/* Pages the CPU writes and does not submit before the device. */
 	static const unsigned int cpu_pages[] = { 2, 5, 6, 9, 15, 17, 20, 27 };
-	struct cbo b = cbo_new(fd, D2C_PAGES, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, D2C_PAGES, track);
 	uint8_t *shadow = xzalloc(b.size), *view = xzalloc(b.size);
 	uint8_t *data = xzalloc(4 * ps), *second;
 	struct drm_vcoh_submit s;
@@ -308,7 +216,7 @@ static void test_device_to_cpu(int fd, uint32_t track)
 	/* Both sides the same first, and not zeroes. */
 	cpu_write(&b, shadow, 0, b.size, 1);
 	submit_one(fd, &b);
-	check_device(fd, &b, shadow, "device memory after the first submit");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after the first submit");
 
 	/* Head, middle and tail of each page. */
 	for (unsigned int i = 0; i < ARRAY_SIZE(cpu_pages); i++) {
@@ -350,7 +258,7 @@ static void test_device_to_cpu(int fd, uint32_t track)
 	/* The mapping the CPU wrote through shows both, merged. */
 	check_bytes(b.map, shadow, b.size, "CPU view after device writes");
 	/* The device writes took the CPU's: none is lost. */
-	check_device(fd, &b, shadow, "device memory after device writes");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after device writes");
 	vcoh_device_read(fd, b.handle, 14 * ps + 50, view, ps);
 	check_bytes(view, shadow + 14 * ps + 50, ps,
 		    "device memory read at an offset");
@@ -369,7 +277,7 @@ static void test_device_to_cpu(int fd, uint32_t track)
 	else
 		igt_assert_cmpu64(s.pages_copied, >=, <, 6);
 	check_bytes(b.map, shadow, b.size, "CPU view after the submit");
-	check_device(fd, &b, shadow, "device memory after the submit");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after the submit");
 
 	/* A new mapping sees the same. */
 	second = __vcoh_bo_map(fd, b.handle, 0, b.size, PROT_READ, MAP_SHARED);
@@ -380,7 +288,7 @@ static void test_device_to_cpu(int fd, uint32_t track)
 	free(data);
 	free(view);
 	free(shadow);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 /*
@@ -398,212 +306,17 @@ static void test_device_to_cpu(int fd, uint32_t track)
  */
 #define RACE_BOS		4
 #define RACE_PAGES		64
-#define RACE_WRITERS		2
 #define RACE_WRITES		1000000ul
-#define RACE_BURST		16
 #define RACE_MIN_SUBMITS	48
 #define RACE_RUN_SUBMITS	6
 #define RACE_MAX_CYCLES		4
-#define RACE_TIMEOUT_S		60
-
-enum race_phase { PHASE_RUN, PHASE_QUIET, PHASE_DENSE };
-
-struct race {
-	struct cbo b[RACE_BOS];
-	uint32_t handles[RACE_BOS];
-	/*
-	 * AUTO: the objects the phases drive, and per page of each the gen
-	 * its latest write saw.
-	 */
-	unsigned int watched;
-	unsigned long *mark[RACE_BOS];
-	/* A phase number << 2 | enum race_phase, and each writer's ack. */
-	unsigned long phase;
-	unsigned long ack[RACE_WRITERS];
-	/*
-	 * One more than the submits done: a write that saw gen g landed
-	 * after submit g - 1 returned.
-	 */
-	unsigned long gen;
-	unsigned long writes[RACE_WRITERS];
-	bool stop;
-};
-
-struct race_writer {
-	struct race *r;
-	unsigned int id;
-};
-
-struct race_state {
-	unsigned long submits;
-	unsigned long checked;
-	uint64_t *before;
-	uint64_t *dev;
-	char fail[512];
-};
-
-static void *race_writer(void *arg)
-{
-	const struct race_writer *w = arg;
-	struct race *r = w->r;
-	uint64_t x = 0x9e3779b97f4a7c15ull * (w->id + 1), seq = 0;
-	unsigned long acked = ~0ul, n = 0;
-
-	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
-		unsigned long phase = __atomic_load_n(&r->phase,
-						      __ATOMIC_ACQUIRE);
-		unsigned long gen = __atomic_load_n(&r->gen, __ATOMIC_ACQUIRE);
-		bool quiet = (phase & 3) == PHASE_QUIET;
-
-		/* Release: the writes of the old phase are visible first. */
-		if (phase != acked) {
-			__atomic_store_n(&r->ack[w->id], phase,
-					 __ATOMIC_RELEASE);
-			acked = phase;
-		}
-		for (int i = 0; i < RACE_BURST; i++) {
-			unsigned int bo;
-			size_t page, slot;
-			uint64_t *word;
-
-			x = xorshift64(x);
-			bo = x % RACE_BOS;
-			if (quiet && (r->watched >> bo & 1))
-				continue;
-			page = (x >> 8) % r->b[bo].npages;
-			slot = (x >> 40) % (ps / sizeof(*word));
-			word = (uint64_t *)(r->b[bo].map + page * ps) + slot;
-			/* Never one value twice: unchanged is unwritten. */
-			__atomic_store_n(word, ++seq << 8 | w->id,
-					 __ATOMIC_RELAXED);
-			if (r->mark[bo])
-				__atomic_store_n(&r->mark[bo][page], gen,
-						 __ATOMIC_RELEASE);
-			n++;
-		}
-		__atomic_store_n(&r->writes[w->id], n, __ATOMIC_RELAXED);
-	}
-	return NULL;
-}
-
-static unsigned long race_writes(struct race *r)
-{
-	unsigned long n = 0;
-
-	for (int i = 0; i < RACE_WRITERS; i++)
-		n += __atomic_load_n(&r->writes[i], __ATOMIC_RELAXED);
-	return n;
-}
-
-/* Failures are recorded, not asserted, until the writers are stopped. */
-#define race_fail(st, f...) \
-	(snprintf((st)->fail, sizeof((st)->fail), f), false)
-
-static bool race_step(int fd, struct race *r, struct race_state *st)
-{
-	unsigned int bo = st->submits % RACE_BOS;
-	const struct cbo *b = &r->b[bo];
-	const uint64_t *cpu = (const uint64_t *)b->map;
-	size_t words = b->size / sizeof(*cpu);
-	struct drm_vcoh_submit arg = {
-		.handles_ptr = (uintptr_t)r->handles,
-		.count = RACE_BOS,
-	};
-	struct drm_vcoh_device_read rd = {
-		.handle = b->handle,
-		.size = b->size,
-		.data_ptr = (uintptr_t)st->dev,
-	};
-	int ret;
-
-	for (size_t i = 0; i < words; i++)
-		st->before[i] = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	ret = __vcoh_submit(fd, &arg);
-	if (ret)
-		return race_fail(st, "submit %lu: %d\n", st->submits, ret);
-	st->submits++;
-	__atomic_store_n(&r->gen, st->submits + 1, __ATOMIC_RELEASE);
-	if (arg.tlb_flushes > 1)
-		return race_fail(st, "submit %lu issued %llu TLB flushes\n",
-				 st->submits,
-				 (unsigned long long)arg.tlb_flushes);
-
-	ret = __vcoh_device_read(fd, &rd);
-	if (ret)
-		return race_fail(st, "device read: %d\n", ret);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (size_t i = 0; i < words; i++) {
-		uint64_t now = __atomic_load_n(&cpu[i], __ATOMIC_RELAXED);
-
-		if (now != st->before[i])
-			continue;
-		st->checked++;
-		if (st->dev[i] != now)
-			return race_fail(st,
-					 "bo %u page %zu word %zu: %#llx in the CPU's view from before submit %lu to after it, %#llx in the device's\n",
-					 bo, i * sizeof(*cpu) / ps,
-					 i % (ps / sizeof(*cpu)),
-					 (unsigned long long)now, st->submits,
-					 (unsigned long long)st->dev[i]);
-	}
-	return true;
-}
-
-/* Enter @phase once every writer has seen it. */
-static bool race_set_phase(struct race *r, struct race_state *st,
-			   unsigned long phase)
-{
-	double deadline = now_s() + RACE_TIMEOUT_S;
-
-	__atomic_store_n(&r->phase, phase, __ATOMIC_RELEASE);
-	for (int i = 0; i < RACE_WRITERS; i++) {
-		while (__atomic_load_n(&r->ack[i], __ATOMIC_ACQUIRE) != phase) {
-			if (now_s() > deadline)
-				return race_fail(st, "writer %d stuck\n", i);
-			usleep(100);
-		}
-	}
-	return true;
-}
-
-/*
- * Wait until every watched object has @need pages written since the last
- * submit returned: the next scan must find them.
- */
-static bool race_wait_dense(struct race *r, struct race_state *st,
-			    const size_t *need)
-{
-	unsigned long gen = st->submits + 1;
-	double deadline = now_s() + RACE_TIMEOUT_S;
-
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
-		if (!(r->watched >> bo & 1))
-			continue;
-		for (;;) {
-			size_t n = 0;
-
-			for (size_t p = 0; p < r->b[bo].npages; p++)
-				n += __atomic_load_n(&r->mark[bo][p],
-						     __ATOMIC_ACQUIRE) == gen;
-			if (n >= need[bo])
-				break;
-			if (now_s() > deadline)
-				return race_fail(st,
-						 "bo %u: %zu pages written, waiting for %zu\n",
-						 bo, n, need[bo]);
-			usleep(100);
-		}
-	}
-	return true;
-}
+#define RACE_TIMEOUT_S		600
 
 /* The watched objects are in @mode; count the changes seen. */
-static bool race_expect_mode(int fd, struct race *r, struct race_state *st,
-			     uint32_t mode, uint32_t *last,
-			     unsigned int *changes)
+static bool race_expect_mode(int fd, struct vcoh_race *r, uint32_t mode,
+			     uint32_t *last, unsigned int *changes)
 {
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
+	for (unsigned int bo = 0; bo < r->nbos; bo++) {
 		struct drm_vcoh_stats s = { .handle = r->handles[bo] };
 		int ret;
 
@@ -611,11 +324,11 @@ static bool race_expect_mode(int fd, struct race *r, struct race_state *st,
 			continue;
 		ret = __vcoh_stats(fd, &s);
 		if (ret)
-			return race_fail(st, "stats: %d\n", ret);
+			return vcoh_race_fail(r, "stats: %d\n", ret);
 		if (s.mode != mode)
-			return race_fail(st,
-					 "bo %u in mode %u after submit %lu, expected %u\n",
-					 bo, s.mode, st->submits, mode);
+			return vcoh_race_fail(r,
+					      "bo %u in mode %u after submit %lu, expected %u\n",
+					      bo, s.mode, r->submits, mode);
 		if (s.mode != last[bo])
 			changes[bo]++;
 		last[bo] = s.mode;
@@ -624,127 +337,90 @@ static bool race_expect_mode(int fd, struct race *r, struct race_state *st,
 }
 
 /* Free running, then quiet (to MKWRITE), then dense (to PAGETABLE). */
-static bool race_cycle(int fd, struct race *r, struct race_state *st,
-		       const struct auto_params *ap, const size_t *need,
-		       unsigned long *phase, uint32_t *last,
-		       unsigned int *changes)
+static bool race_cycle(int fd, struct vcoh_race *r,
+		       const struct vcoh_auto_params *ap, const size_t *need,
+		       uint32_t *last, unsigned int *changes)
 {
 	unsigned int i;
 
 	for (i = 0; i < RACE_RUN_SUBMITS; i++)
-		if (!race_step(fd, r, st))
+		if (!vcoh_race_step(fd, r))
 			return false;
 
 	/* The first quiet submit may still find writes, the rest do not. */
-	if (!race_set_phase(r, st, ++*phase << 2 | PHASE_QUIET))
+	if (!vcoh_race_set_phase(r, VCOH_RACE_QUIET))
 		return false;
 	for (i = 0; i < ap->switch_scans + 2; i++)
-		if (!race_step(fd, r, st))
+		if (!vcoh_race_step(fd, r))
 			return false;
-	if (!race_expect_mode(fd, r, st, VCOH_BO_TRACK_MKWRITE, last, changes))
+	if (!race_expect_mode(fd, r, VCOH_BO_TRACK_MKWRITE, last, changes))
 		return false;
 
-	if (!race_set_phase(r, st, ++*phase << 2 | PHASE_DENSE))
+	if (!vcoh_race_set_phase(r, VCOH_RACE_DENSE))
 		return false;
 	for (i = 0; i <= ap->switch_scans; i++)
-		if (!race_wait_dense(r, st, need) || !race_step(fd, r, st))
+		if (!vcoh_race_wait_written(r, need) || !vcoh_race_step(fd, r))
 			return false;
-	if (!race_expect_mode(fd, r, st, VCOH_BO_TRACK_PAGETABLE, last,
-			      changes))
+	if (!race_expect_mode(fd, r, VCOH_BO_TRACK_PAGETABLE, last, changes))
 		return false;
 
-	return race_set_phase(r, st, ++*phase << 2 | PHASE_RUN);
+	return vcoh_race_set_phase(r, VCOH_RACE_RUN);
 }
 
 static void test_race(int fd, uint32_t track)
 {
-	struct auto_params ap = auto_params();
+	struct vcoh_auto_params ap = vcoh_auto_params(fd);
 	bool phased = track == VCOH_BO_TRACK_AUTO;
-	struct race_writer w[RACE_WRITERS];
-	pthread_t threads[RACE_WRITERS];
-	struct race_state st = {};
 	uint32_t last[RACE_BOS];
 	unsigned int changes[RACE_BOS] = {};
-	size_t need[RACE_BOS] = {}, max_words = 0, all_pages = 0;
-	unsigned long phase = 0, writes;
+	size_t need[RACE_BOS] = {}, all_pages = 0;
 	unsigned int cycles = 0;
-	struct drm_vcoh_submit s;
-	cpu_set_t orig;
-	struct race *r;
+	unsigned long writes;
+	struct vcoh_race *r;
 
-	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
-	igt_assert_eq(sched_getaffinity(0, sizeof(orig), &orig), 0);
-	igt_require(CPU_ISSET(0, &orig) && CPU_ISSET(1, &orig));
+	vcoh_race_require();
 	if (phased)
 		igt_require(ap.max_pages > RACE_PAGES && ap.max_pages <= 2048 &&
 			    ap.dense_percent < 100 && ap.switch_scans < 64);
 
 	r = xzalloc(sizeof(*r));
-	r->gen = 1;
+	r->nbos = RACE_BOS;
+	/* One submit of all objects flushes the TLB once at most. */
+	r->max_flushes = 1;
 	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
 		/* AUTO: the first starts MKWRITE, the others PAGETABLE. */
 		size_t npages = phased && !bo ? ap.max_pages : RACE_PAGES;
 
-		r->b[bo] = cbo_new(fd, npages, track);
-		r->handles[bo] = r->b[bo].handle;
-		last[bo] = initial_mode(&ap, track, npages);
-		igt_assert_eq_u32(bo_stats(fd, r->handles[bo]).mode, last[bo]);
-		if (max_words < r->b[bo].size / sizeof(uint64_t))
-			max_words = r->b[bo].size / sizeof(uint64_t);
+		r->b[bo] = vcoh_bo_new(fd, npages, track);
+		last[bo] = vcoh_auto_initial_mode(&ap, track, npages);
+		igt_assert_eq_u32(bo_stats(fd, r->b[bo].handle).mode, last[bo]);
 		all_pages += npages;
 		if (phased && bo < 2) {
-			r->watched |= 1u << bo;
-			r->mark[bo] = xzalloc(npages * sizeof(*r->mark[bo]));
-			need[bo] = dense_pages(&ap, npages);
+			vcoh_race_watch(r, bo);
+			need[bo] = vcoh_auto_dense_pages(&ap, npages);
 		}
 	}
-	st.before = xzalloc(max_words * sizeof(uint64_t));
-	st.dev = xzalloc(max_words * sizeof(uint64_t));
 
-	/* The writers inherit vCPU 0; this thread submits from vCPU 1. */
-	pin_self(0);
-	for (unsigned int i = 0; i < RACE_WRITERS; i++) {
-		w[i] = (struct race_writer){ .r = r, .id = i };
-		igt_assert_eq(pthread_create(&threads[i], NULL, race_writer,
-					     &w[i]), 0);
-	}
-	pin_self(1);
-
+	vcoh_race_start(r);
 	while (phased && cycles < RACE_MAX_CYCLES &&
-	       (!cycles || race_writes(r) < RACE_WRITES)) {
-		if (!race_cycle(fd, r, &st, &ap, need, &phase, last, changes))
+	       (!cycles || vcoh_race_writes(r) < RACE_WRITES)) {
+		if (!race_cycle(fd, r, &ap, need, last, changes))
 			break;
 		cycles++;
 	}
-	while (!st.fail[0] &&
-	       (race_writes(r) < RACE_WRITES || st.submits < RACE_MIN_SUBMITS))
-		race_step(fd, r, &st);
-
-	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < RACE_WRITERS; i++)
-		pthread_join(threads[i], NULL);
-	igt_assert_eq(sched_setaffinity(0, sizeof(orig), &orig), 0);
-	writes = race_writes(r);
-	igt_assert_f(!st.fail[0], "%s", st.fail);
-
-	/* Writers stopped: one submit brings every device copy along. */
-	vcoh_submit(fd, r->handles, RACE_BOS, NULL);
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++)
-		check_device_is_cpu(fd, &r->b[bo]);
-	vcoh_submit(fd, r->handles, RACE_BOS, &s);
-	igt_assert_eq_u64(s.pages_copied,
-			  track == VCOH_BO_TRACK_NONE ? all_pages : 0);
+	vcoh_race_run(fd, r, RACE_WRITES, RACE_MIN_SUBMITS, RACE_TIMEOUT_S);
+	writes = vcoh_race_stop(r);
+	vcoh_race_check_device(fd, r, track == VCOH_BO_TRACK_NONE ?
+				      all_pages : 0);
 
 	igt_info("%lu writes, %lu submits, %lu words checked, %u cycles\n",
-		 writes, st.submits, st.checked, cycles);
+		 writes, r->submits, r->checked, cycles);
 	igt_assert_cmpu64(writes, >=, <, RACE_WRITES);
-	igt_assert_cmpu64(st.checked, >, <=, 0);
 	if (phased)
 		igt_assert_lt(0, cycles);
 	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
 		struct drm_vcoh_stats bs = bo_stats(fd, r->handles[bo]);
 
-		igt_assert_eq_u64(bs.submits, st.submits + 2);
 		if (!phased) {
 			igt_assert_eq_u32(bs.mode, track);
 			igt_assert_eq_u64(bs.mode_switches, 0);
@@ -760,14 +436,7 @@ static void test_race(int fd, uint32_t track)
 		if (r->watched >> bo & 1)
 			igt_assert_cmpu64(bs.mode_switches, >, <=, 0);
 	}
-
-	for (unsigned int bo = 0; bo < RACE_BOS; bo++) {
-		free(r->mark[bo]);
-		cbo_free(fd, &r->b[bo]);
-	}
-	free(st.before);
-	free(st.dev);
-	free(r);
+	vcoh_race_free(fd, r);
 }
 
 #define AUTO_PAGES	64
@@ -779,18 +448,18 @@ struct auto_sum {
 };
 
 /* Submit @b alone: @expect pages copied, and the device has them. */
-static void auto_submit(int fd, const struct cbo *b, size_t expect,
+static void auto_submit(int fd, const struct vcoh_bo *b, size_t expect,
 			struct auto_sum *sum)
 {
 	struct drm_vcoh_submit s = submit_one(fd, b);
 
 	igt_assert_eq_u64(s.pages_copied, expect);
-	check_device_is_cpu(fd, b);
+	vcoh_bo_check_device_is_cpu(fd, b);
 	sum->submits++;
 	sum->copied += s.pages_copied;
 }
 
-static void expect_mode(int fd, const struct cbo *b, uint32_t mode,
+static void expect_mode(int fd, const struct vcoh_bo *b, uint32_t mode,
 			uint64_t switches)
 {
 	struct drm_vcoh_stats s = bo_stats(fd, b->handle);
@@ -800,7 +469,7 @@ static void expect_mode(int fd, const struct cbo *b, uint32_t mode,
 }
 
 /* Write @n pages; in MKWRITE each costs one recorded fault. */
-static void auto_write(int fd, struct cbo *b, size_t first, size_t n,
+static void auto_write(int fd, struct vcoh_bo *b, size_t first, size_t n,
 		       uint8_t val, struct auto_sum *sum)
 {
 	struct drm_vcoh_stats s = bo_stats(fd, b->handle);
@@ -822,12 +491,12 @@ static void expect_initial_mode(int fd, size_t npages, uint32_t mode)
 
 static void test_auto_switch(int fd)
 {
-	struct auto_params ap = auto_params();
-	size_t need = dense_pages(&ap, AUTO_PAGES);
+	struct vcoh_auto_params ap = vcoh_auto_params(fd);
+	size_t need = vcoh_auto_dense_pages(&ap, AUTO_PAGES);
 	struct drm_vcoh_stats d0, d1, s;
 	struct auto_sum sum = {};
 	uint8_t *page = xzalloc(ps);
-	struct cbo b;
+	struct vcoh_bo b;
 	uint8_t v = 1;
 	unsigned int i;
 
@@ -835,7 +504,7 @@ static void test_auto_switch(int fd)
 	igt_require(need <= AUTO_PAGES && ap.switch_scans < 64);
 
 	vcoh_stats(fd, 0, &d0);
-	b = cbo_new(fd, AUTO_PAGES, VCOH_BO_TRACK_AUTO);
+	b = vcoh_bo_new(fd, AUTO_PAGES, VCOH_BO_TRACK_AUTO);
 
 	/* Idle: the walks find nothing; one more than allowed, MKWRITE. */
 	for (i = 0; i <= ap.switch_scans; i++) {
@@ -907,19 +576,19 @@ static void test_auto_switch(int fd)
 	igt_assert_cmpu64(d1.pages_copied - d0.pages_copied, >=, <, sum.copied);
 	igt_assert_cmpu64(d1.mkwrite_faults - d0.mkwrite_faults, >=, <,
 			  sum.faults);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 
 	/* Large objects start in MKWRITE. */
 	expect_initial_mode(fd, ap.max_pages - 1, VCOH_BO_TRACK_PAGETABLE);
 	expect_initial_mode(fd, ap.max_pages, VCOH_BO_TRACK_MKWRITE);
-	b = cbo_new(fd, 1024, VCOH_BO_TRACK_AUTO);
+	b = vcoh_bo_new(fd, 1024, VCOH_BO_TRACK_AUTO);
 	expect_mode(fd, &b, VCOH_BO_TRACK_MKWRITE, 0);
 	b.map[700 * ps + 3] = 0x42;
 	igt_assert_eq_u64(bo_stats(fd, b.handle).mkwrite_faults, 1);
 	igt_assert_eq_u64(submit_one(fd, &b).pages_copied, 1);
 	vcoh_device_read(fd, b.handle, 700 * ps, page, ps);
 	check_bytes(page, b.map + 700 * ps, ps, "device memory of page 700");
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 	free(page);
 }
 
@@ -962,25 +631,25 @@ static void expect_submit_counts(const struct drm_vcoh_stats *prev,
 
 static void test_stats(int fd, uint32_t track)
 {
-	struct auto_params ap = auto_params();
+	struct vcoh_auto_params ap = vcoh_auto_params(fd);
 	bool tracked = track != VCOH_BO_TRACK_NONE;
 	struct drm_vcoh_stats d0, d1, s0, s1, s2;
 	struct drm_vcoh_submit sub;
 	struct drm_vcoh_dirty_bo e;
 	uint8_t data[100];
 	uint64_t bits, all;
-	struct cbo b;
+	struct vcoh_bo b;
 
 	if (track == VCOH_BO_TRACK_AUTO)
 		igt_require(ap.max_pages > STATS_PAGES);
 
 	vcoh_stats(fd, 0, &d0);
-	b = cbo_new(fd, STATS_PAGES, track);
+	b = vcoh_bo_new(fd, STATS_PAGES, track);
 	all = b.npages;
 
 	/* New: nothing counted, in the mode it was created for. */
 	s0 = bo_stats(fd, b.handle);
-	igt_assert_eq_u32(s0.mode, initial_mode(&ap, track, b.npages));
+	igt_assert_eq_u32(s0.mode, vcoh_auto_initial_mode(&ap, track, b.npages));
 	expect_no_counts(&s0);
 
 	/* Three pages, one of them twice: MKWRITE faults once per page. */
@@ -1000,7 +669,7 @@ static void test_stats(int fd, uint32_t track)
 	expect_submit_counts(&s1, &s2, &sub, tracked ? 3 : all);
 	igt_assert_cmpu64(s2.tlb_flushes_issued, <=, >, 1);
 	igt_assert_eq_u64(s2.mode_switches, 0);
-	check_device_is_cpu(fd, &b);
+	vcoh_bo_check_device_is_cpu(fd, &b);
 
 	/* Nothing written: a scan, nothing copied. */
 	s1 = s2;
@@ -1024,7 +693,7 @@ static void test_stats(int fd, uint32_t track)
 	igt_assert_eq_u64(s2.scans, s1.scans + 1);
 	igt_assert_eq_u64(s2.pages_dirty, s1.pages_dirty + e.num_dirty);
 	igt_assert_eq_u64(s2.pages_copied, s1.pages_copied + e.num_dirty);
-	check_device_is_cpu(fd, &b);
+	vcoh_bo_check_device_is_cpu(fd, &b);
 
 	/* Device writes are counted, and are not submits or CPU writes. */
 	s1 = s2;
@@ -1035,7 +704,7 @@ static void test_stats(int fd, uint32_t track)
 	igt_assert_eq_u64(s2.device_writes, 2);
 	igt_assert_eq_u64(s2.submits, s1.submits);
 	igt_assert_eq_u64(s2.mkwrite_faults, s1.mkwrite_faults);
-	check_device_is_cpu(fd, &b);
+	vcoh_bo_check_device_is_cpu(fd, &b);
 
 	/* Later writes count the same, in whatever mode AUTO is in now. */
 	s1 = s2;
@@ -1050,7 +719,7 @@ static void test_stats(int fd, uint32_t track)
 	igt_assert_eq_u64(sub.pages_copied, tracked ? 2 : all);
 	s2 = bo_stats(fd, b.handle);
 	expect_submit_counts(&s1, &s2, &sub, tracked ? 2 : all);
-	check_device_is_cpu(fd, &b);
+	vcoh_bo_check_device_is_cpu(fd, &b);
 	if (track != VCOH_BO_TRACK_AUTO) {
 		igt_assert_eq_u32(s2.mode, track);
 		igt_assert_eq_u64(s2.mode_switches, 0);
@@ -1068,7 +737,7 @@ static void test_stats(int fd, uint32_t track)
 	igt_assert_cmpu64(d1.mkwrite_faults - d0.mkwrite_faults, >=, <,
 			  s2.mkwrite_faults);
 	igt_assert_cmpu64(d1.device_writes - d0.device_writes, >=, <, 2);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 /* User memory the ioctls cannot use. */
@@ -1109,7 +778,7 @@ static void bad_mem_free(struct bad_mem *m)
  * Before each bad call both objects get writes that the call must neither
  * copy nor lose: the next good submit copies exactly those pages.
  */
-static void submit_invalid_cases(int fd, struct cbo *bos, uint32_t closed,
+static void submit_invalid_cases(int fd, struct vcoh_bo *bos, uint32_t closed,
 				 const uint32_t *many, const uint32_t *straddle,
 				 const void *unmapped)
 {
@@ -1180,7 +849,7 @@ static void submit_invalid_cases(int fd, struct cbo *bos, uint32_t closed,
 					  before[j].pages_dirty);
 			igt_assert_eq_u64(after.pages_copied,
 					  before[j].pages_copied);
-			check_device(fd, &bos[j], dev[j], cases[i].what);
+			vcoh_bo_check_device(fd, &bos[j], dev[j], cases[i].what);
 			free(dev[j]);
 		}
 
@@ -1192,7 +861,7 @@ static void submit_invalid_cases(int fd, struct cbo *bos, uint32_t closed,
 		igt_assert_eq(__vcoh_submit(fd, &arg), 0);
 		igt_assert_eq_u64(arg.pages_copied, n);
 		for (int j = 0; j < 2; j++)
-			check_device_is_cpu(fd, &bos[j]);
+			vcoh_bo_check_device_is_cpu(fd, &bos[j]);
 	}
 }
 
@@ -1200,10 +869,10 @@ static void test_submit_invalid(int fd)
 {
 	struct bad_mem m = bad_mem_new();
 	uint32_t closed, *many, *straddle;
-	struct cbo bos[2];
+	struct vcoh_bo bos[2];
 
-	bos[0] = cbo_new(fd, 16, VCOH_BO_TRACK_PAGETABLE);
-	bos[1] = cbo_new(fd, 16, VCOH_BO_TRACK_MKWRITE);
+	bos[0] = vcoh_bo_new(fd, 16, VCOH_BO_TRACK_PAGETABLE);
+	bos[1] = vcoh_bo_new(fd, 16, VCOH_BO_TRACK_MKWRITE);
 	closed = closed_handle(fd);
 
 	/* Good handles first: the count must be checked before they are. */
@@ -1217,29 +886,29 @@ static void test_submit_invalid(int fd)
 	submit_invalid_cases(fd, bos, closed, many, straddle, m.none);
 
 	free(many);
-	cbo_free(fd, &bos[0]);
-	cbo_free(fd, &bos[1]);
+	vcoh_bo_free(fd, &bos[0]);
+	vcoh_bo_free(fd, &bos[1]);
 	bad_mem_free(&m);
 }
 
 #define INV_PAGES	8
 
 /* An object whose CPU view and device memory both hold @shadow. */
-static struct cbo inv_bo_new(int fd, uint32_t track, uint8_t *shadow,
-			     uint8_t seed)
+static struct vcoh_bo inv_bo_new(int fd, uint32_t track, uint8_t *shadow,
+				 uint8_t seed)
 {
-	struct cbo b = cbo_new(fd, INV_PAGES, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, INV_PAGES, track);
 
 	cpu_write(&b, shadow, 0, b.size, seed);
 	submit_one(fd, &b);
-	check_device(fd, &b, shadow, "device memory after setup");
+	vcoh_bo_check_device(fd, &b, shadow, "device memory after setup");
 	return b;
 }
 
-static void check_unchanged(int fd, const struct cbo *b,
+static void check_unchanged(int fd, const struct vcoh_bo *b,
 			    const uint8_t *shadow, const char *what)
 {
-	check_device(fd, b, shadow, what);
+	vcoh_bo_check_device(fd, b, shadow, what);
 	check_bytes(b->map, shadow, b->size, what);
 }
 
@@ -1255,9 +924,9 @@ static void test_device_write_invalid(int fd)
 	uint8_t *data = xzalloc(ps);
 
 	memset(data, 0x77, ps);
-	for (unsigned int mi = 0; mi < ARRAY_SIZE(modes); mi++) {
+	for (unsigned int mi = 0; mi < ARRAY_SIZE(vcoh_modes); mi++) {
 		uint8_t *shadow = xzalloc(INV_PAGES * ps);
-		struct cbo b = inv_bo_new(fd, modes[mi].track, shadow, mi + 1);
+		struct vcoh_bo b = inv_bo_new(fd, vcoh_modes[mi].track, shadow, mi + 1);
 		uint32_t h = b.handle, closed = closed_handle(fd);
 		uint64_t size = b.size;
 		const struct {
@@ -1316,7 +985,7 @@ static void test_device_write_invalid(int fd)
 
 			igt_assert_f(ret == cases[i].err,
 				     "%s, %s: %d, expected %d\n",
-				     modes[mi].name, cases[i].what, ret,
+				     vcoh_modes[mi].name, cases[i].what, ret,
 				     cases[i].err);
 			check_unchanged(fd, &b, shadow, cases[i].what);
 		}
@@ -1331,7 +1000,7 @@ static void test_device_write_invalid(int fd)
 			ret = __vcoh_device_write(fd, &arg);
 			igt_assert_f(ret == cases[i].err,
 				     "%s, %s: %d, expected %d\n",
-				     modes[mi].name, cases[i].what, ret,
+				     vcoh_modes[mi].name, cases[i].what, ret,
 				     cases[i].err);
 			check_bytes(b.map, shadow, b.size, cases[i].what);
 		}
@@ -1343,7 +1012,7 @@ static void test_device_write_invalid(int fd)
 		memcpy(shadow + ps + 8, data, 64);
 		check_unchanged(fd, &b, shadow, "after a good device write");
 
-		cbo_free(fd, &b);
+		vcoh_bo_free(fd, &b);
 		free(shadow);
 	}
 	free(data);
@@ -1359,9 +1028,9 @@ static void test_device_read_invalid(int fd)
 	struct bad_mem m = bad_mem_new();
 	uint8_t *buf = xzalloc(2 * ps), *sentinel = xzalloc(2 * ps);
 
-	for (unsigned int mi = 0; mi < ARRAY_SIZE(modes); mi++) {
+	for (unsigned int mi = 0; mi < ARRAY_SIZE(vcoh_modes); mi++) {
 		uint8_t *shadow = xzalloc(INV_PAGES * ps);
-		struct cbo b = inv_bo_new(fd, modes[mi].track, shadow, mi + 1);
+		struct vcoh_bo b = inv_bo_new(fd, vcoh_modes[mi].track, shadow, mi + 1);
 		uint32_t h = b.handle, closed = closed_handle(fd);
 		uint64_t size = b.size;
 		const struct {
@@ -1397,7 +1066,7 @@ static void test_device_read_invalid(int fd)
 
 			igt_assert_f(ret == cases[i].err,
 				     "%s, %s: %d, expected %d\n",
-				     modes[mi].name, cases[i].what, ret,
+				     vcoh_modes[mi].name, cases[i].what, ret,
 				     cases[i].err);
 			check_unchanged(fd, &b, shadow, cases[i].what);
 		}
@@ -1411,7 +1080,7 @@ static void test_device_read_invalid(int fd)
 		check_bytes(buf, shadow + size - 7, 7, "last bytes");
 		check_unchanged(fd, &b, shadow, "after good reads");
 
-		cbo_free(fd, &b);
+		vcoh_bo_free(fd, &b);
 		free(shadow);
 	}
 	free(sentinel);
@@ -1421,9 +1090,9 @@ static void test_device_read_invalid(int fd)
 
 static void test_stats_invalid(int fd)
 {
-	for (unsigned int mi = 0; mi < ARRAY_SIZE(modes); mi++) {
+	for (unsigned int mi = 0; mi < ARRAY_SIZE(vcoh_modes); mi++) {
 		uint8_t *shadow = xzalloc(INV_PAGES * ps);
-		struct cbo b = inv_bo_new(fd, modes[mi].track, shadow, mi + 1);
+		struct vcoh_bo b = inv_bo_new(fd, vcoh_modes[mi].track, shadow, mi + 1);
 		uint32_t h = b.handle, closed = closed_handle(fd);
 		struct drm_vcoh_stats s0 = bo_stats(fd, h), s;
 		const struct {
@@ -1447,7 +1116,7 @@ static void test_stats_invalid(int fd)
 
 			igt_assert_f(ret == cases[i].err,
 				     "%s, %s: %d, expected %d\n",
-				     modes[mi].name, cases[i].what, ret,
+				     vcoh_modes[mi].name, cases[i].what, ret,
 				     cases[i].err);
 			s = bo_stats(fd, h);
 			igt_assert_f(!memcmp(&s, &s0, sizeof(s)),
@@ -1456,7 +1125,7 @@ static void test_stats_invalid(int fd)
 			check_unchanged(fd, &b, shadow, cases[i].what);
 		}
 
-		cbo_free(fd, &b);
+		vcoh_bo_free(fd, &b);
 		free(shadow);
 	}
 }
@@ -1477,24 +1146,11 @@ static const struct {
 	  test_stats },
 };
 
-/* Read debugfs file @name of @fd's DRM minor into @buf. */
+/* Debugfs file @name of @fd's DRM device into @buf; skip if none. */
 static void read_debugfs(int fd, const char *name, char *buf, size_t size)
 {
-	char path[128];
-	struct stat st;
-	ssize_t n, len = 0;
-	int dfd;
-
-	igt_assert_eq(fstat(fd, &st), 0);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
-		 minor(st.st_rdev), name);
-	dfd = open(path, O_RDONLY);
-	igt_require_f(dfd >= 0, "no %s\n", path);
-	while ((n = read(dfd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	igt_assert_lte(0, n);
-	buf[len] = '\0';
-	close(dfd);
+	igt_require_f(vcoh_debugfs_read(fd, name, buf, size),
+		      "no debugfs %s\n", name);
 }
 
 /* The number after the word @key in @line, which must have it. */
@@ -1514,10 +1170,10 @@ static void test_stats_debugfs(int fd)
 	static char buf[1 << 16];
 	struct drm_vcoh_stats dev, st;
 	char key[64], *line;
-	struct cbo b;
+	struct vcoh_bo b;
 	uint64_t offset;
 
-	b = cbo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
+	b = vcoh_bo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
 	b.map[2 * ps] = 1;
 	b.map[5 * ps] = 2;
 	submit_one(fd, &b);
@@ -1545,7 +1201,7 @@ static void test_stats_debugfs(int fd)
 	igt_assert_eq_u64(debugfs_value(line, "submits"), st.submits);
 	igt_assert_eq_u64(debugfs_value(line, "pages_copied"), 2);
 	igt_assert_eq_u64(debugfs_value(line, "pages_dirty"), st.pages_dirty);
-	cbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static const struct {
@@ -1583,19 +1239,19 @@ igt_main
 	}
 
 	for (size_t p = 0; p < ARRAY_SIZE(patterns); p++) {
-		for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		for (size_t m = 0; m < ARRAY_SIZE(vcoh_modes); m++) {
 			igt_describe(patterns[p].desc);
 			igt_subtest_f("cpu-to-device-%s-%s", patterns[p].name,
-				      modes[m].name)
-				test_cpu_to_device(fd, modes[m].track, p);
+				      vcoh_modes[m].name)
+				test_cpu_to_device(fd, vcoh_modes[m].track, p);
 		}
 	}
 
 	for (size_t t = 0; t < ARRAY_SIZE(per_mode); t++) {
-		for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		for (size_t m = 0; m < ARRAY_SIZE(vcoh_modes); m++) {
 			igt_describe(per_mode[t].desc);
-			igt_subtest_f("%s-%s", per_mode[t].name, modes[m].name)
-				per_mode[t].fn(fd, modes[m].track);
+			igt_subtest_f("%s-%s", per_mode[t].name, vcoh_modes[m].name)
+				per_mode[t].fn(fd, vcoh_modes[m].track);
 		}
 	}
 

@@ -7,48 +7,26 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "igt.h"
+#include "igt_debugfs.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_bo.h"
+#include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("Which pages of a vcoh buffer object the CPU wrote, exactly.");
 
 static size_t ps;
 
-struct tbo {
-	uint32_t handle;
-	size_t npages;
-	uint8_t *map;
-};
-
 static size_t words_of(size_t npages)
 {
 	return (npages + 63) / 64;
-}
-
-static struct tbo tbo_new(int fd, size_t npages, uint32_t track)
-{
-	struct tbo b = { .npages = npages };
-
-	b.handle = vcoh_bo_create_tracked(fd, npages * ps, track);
-	b.map = vcoh_bo_map(fd, b.handle, npages * ps, PROT_READ | PROT_WRITE);
-	return b;
-}
-
-static void tbo_free(int fd, struct tbo *b)
-{
-	if (b->map)
-		munmap(b->map, b->npages * ps);
-	gem_close(fd, b->handle);
 }
 
 static void set_page(uint64_t *bits, size_t page)
@@ -70,7 +48,7 @@ static uint64_t *pages_new(size_t npages)
 }
 
 /* Scan one object; returns the bitmap the driver reported. */
-static uint64_t *scan(int fd, const struct tbo *b, struct drm_vcoh_dirty_bo *e)
+static uint64_t *scan(int fd, const struct vcoh_bo *b, struct drm_vcoh_dirty_bo *e)
 {
 	uint64_t *got = pages_new(b->npages);
 
@@ -84,7 +62,7 @@ static uint64_t *scan(int fd, const struct tbo *b, struct drm_vcoh_dirty_bo *e)
 }
 
 /* The next scan reports exactly @want (NULL: nothing). */
-static void expect_exact(int fd, const struct tbo *b, const uint64_t *want)
+static void expect_exact(int fd, const struct vcoh_bo *b, const uint64_t *want)
 {
 	struct drm_vcoh_dirty_bo e;
 	uint64_t *got = scan(fd, b, &e);
@@ -110,7 +88,7 @@ static void expect_exact(int fd, const struct tbo *b, const uint64_t *want)
 }
 
 /* The next scan reports every page of @want, and maybe more. */
-static uint64_t *expect_superset(int fd, const struct tbo *b,
+static uint64_t *expect_superset(int fd, const struct vcoh_bo *b,
 				 const uint64_t *want)
 {
 	struct drm_vcoh_dirty_bo e;
@@ -130,7 +108,7 @@ static void write_byte(uint8_t *map, size_t offset, uint64_t *want)
 
 static void test_single_byte(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint64_t *want = pages_new(b.npages);
 	unsigned int sum = 0;
 
@@ -149,12 +127,12 @@ static void test_single_byte(int fd, uint32_t track)
 	write_byte(b.map, 5 * ps + 7, want);
 	expect_exact(fd, &b, want);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_page_edges(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint64_t *want = pages_new(b.npages);
 
 	write_byte(b.map, 4 * ps - 1, want);
@@ -163,12 +141,12 @@ static void test_page_edges(int fd, uint32_t track)
 	write_byte(b.map, 0, want);
 	expect_exact(fd, &b, want);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_patterns(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 200, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 200, track);
 	unsigned int seed = 1234;
 
 	for (int round = 0; round < 3; round++) {
@@ -192,13 +170,13 @@ static void test_patterns(int fd, uint32_t track)
 		expect_exact(fd, &b, want);
 		free(want);
 	}
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_large_bo(int fd, uint32_t track)
 {
 	/* 8 MiB: four page tables' worth of ptes. */
-	struct tbo b = tbo_new(fd, 2048, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 2048, track);
 	uint64_t *want = pages_new(b.npages);
 	size_t pt = 512;
 
@@ -210,12 +188,12 @@ static void test_large_bo(int fd, uint32_t track)
 	expect_exact(fd, &b, want);
 	expect_exact(fd, &b, NULL);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_two_mappings(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint8_t *second = vcoh_bo_map(fd, b.handle, 16 * ps,
 				      PROT_READ | PROT_WRITE);
 	uint64_t *want = pages_new(b.npages);
@@ -231,7 +209,7 @@ static void test_two_mappings(int fd, uint32_t track)
 	expect_exact(fd, &b, want);
 	munmap(second, 16 * ps);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 /*
@@ -246,7 +224,7 @@ static void test_readonly_mapping_first(int fd, uint32_t track)
 	char path[64], node[64];
 	uint64_t *want;
 	uint8_t *ro;
-	struct tbo b;
+	struct vcoh_bo b;
 	ssize_t len;
 	int ro_fd;
 
@@ -257,7 +235,9 @@ static void test_readonly_mapping_first(int fd, uint32_t track)
 	ro_fd = open(node, O_RDONLY);
 	igt_assert_lte(0, ro_fd);
 
+	/* The read-only mapping first: the walk meets it first. */
 	b.npages = 16;
+	b.size = 16 * ps;
 	b.handle = vcoh_bo_create_tracked(fd, 16 * ps, track);
 	flink.handle = b.handle;
 	do_ioctl(fd, DRM_IOCTL_GEM_FLINK, &flink);
@@ -279,13 +259,13 @@ static void test_readonly_mapping_first(int fd, uint32_t track)
 	gem_close(ro_fd, open_arg.handle);
 	close(ro_fd);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 /* Pages [4, 16) of a 16-page object, mapped at an offset into it. */
 static void test_partial_mapping(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint8_t *part = vcoh_bo_map(fd, b.handle, 16 * ps,
 				    PROT_READ | PROT_WRITE);
 	uint64_t *want = pages_new(b.npages);
@@ -302,13 +282,13 @@ static void test_partial_mapping(int fd, uint32_t track)
 	expect_exact(fd, &b, want);
 	munmap(part, 12 * ps);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 /* A forked child writes through the mapping it shares with its parent. */
 static void test_fork(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint64_t *want = pages_new(b.npages);
 	int wrote[2], go[2];
 	pid_t pid;
@@ -349,12 +329,12 @@ static void test_fork(int fd, uint32_t track)
 	close(go[0]);
 	close(go[1]);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_munmap(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint8_t *other = vcoh_bo_map(fd, b.handle, 8 * ps,
 				     PROT_READ | PROT_WRITE);
 	uint64_t *want = pages_new(b.npages), *got;
@@ -381,12 +361,12 @@ static void test_munmap(int fd, uint32_t track)
 	got = expect_superset(fd, &b, want);
 	free(got);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 static void test_mremap(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 16, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint64_t *want = pages_new(b.npages);
 	uint8_t *moved;
 	void *target;
@@ -416,13 +396,13 @@ static void test_mremap(int fd, uint32_t track)
 	write_byte(b.map, 7 * ps, want);
 	expect_exact(fd, &b, want);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 /* Every page counts as written when nothing tracks the object. */
 static void test_untracked(int fd)
 {
-	struct tbo b = tbo_new(fd, 70, VCOH_BO_TRACK_NONE);
+	struct vcoh_bo b = vcoh_bo_new(fd, 70, VCOH_BO_TRACK_NONE);
 	uint64_t *want = pages_new(b.npages);
 
 	for (size_t p = 0; p < b.npages; p++)
@@ -430,7 +410,7 @@ static void test_untracked(int fd)
 	expect_exact(fd, &b, want);
 	expect_exact(fd, &b, want);
 	free(want);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
 
 #define NUM_BOS 64
@@ -441,11 +421,11 @@ static void test_many_bos_one_flush(int fd, uint32_t track)
 	struct drm_vcoh_dirty_bo e[NUM_BOS];
 	uint64_t bits[NUM_BOS];
 	struct drm_vcoh_bo_dirty out;
-	struct tbo b[NUM_BOS];
+	struct vcoh_bo b[NUM_BOS];
 	uint64_t separate = 0;
 
 	for (int i = 0; i < NUM_BOS; i++) {
-		b[i] = tbo_new(fd, 16, track);
+		b[i] = vcoh_bo_new(fd, 16, track);
 		e[i] = (struct drm_vcoh_dirty_bo){
 			.handle = b[i].handle,
 			.bitmap_ptr = (uintptr_t)&bits[i],
@@ -479,7 +459,7 @@ static void test_many_bos_one_flush(int fd, uint32_t track)
 	igt_assert_eq_u64(separate, NUM_BOS);
 
 	for (int i = 0; i < NUM_BOS; i++)
-		tbo_free(fd, &b[i]);
+		vcoh_bo_free(fd, &b[i]);
 }
 
 #define RACE_BOS	4
@@ -490,7 +470,7 @@ static void test_many_bos_one_flush(int fd, uint32_t track)
 #define RACE_BURST	4
 
 struct race {
-	struct tbo b[RACE_BOS];
+	struct vcoh_bo b[RACE_BOS];
 	/* Per page: the first scan that must report its latest write. */
 	unsigned long must_report[RACE_BOS][RACE_PAGES];
 	unsigned long scans_done;
@@ -498,23 +478,13 @@ struct race {
 	bool stop;
 };
 
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	igt_assert_eq(pthread_setaffinity_np(pthread_self(), sizeof(set), &set),
-		      0);
-}
-
 static void *race_writer(void *arg)
 {
 	struct race *r = arg;
 	unsigned int seed = (uintptr_t)&seed;
 	uint64_t seq = 0;
 
-	pin_to_cpu(0);
+	pin_self(0);
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		int bo = rand_r(&seed) % RACE_BOS;
 		int page = rand_r(&seed) % RACE_PAGES;
@@ -557,14 +527,14 @@ static void test_race(int fd, uint32_t track)
 	r = calloc(1, sizeof(*r));
 	igt_assert(r);
 	for (int i = 0; i < RACE_BOS; i++) {
-		r->b[i] = tbo_new(fd, RACE_PAGES, track);
+		r->b[i] = vcoh_bo_new(fd, RACE_PAGES, track);
 		e[i] = (struct drm_vcoh_dirty_bo){
 			.handle = r->b[i].handle,
 			.bitmap_ptr = (uintptr_t)&bits[i],
 			.bitmap_size = sizeof(bits[i]),
 		};
 	}
-	pin_to_cpu(1);
+	pin_self(1);
 	for (int i = 0; i < RACE_WRITERS; i++)
 		igt_assert_eq(pthread_create(&writers[i], NULL, race_writer, r), 0);
 
@@ -605,7 +575,7 @@ static void test_race(int fd, uint32_t track)
 	igt_assert_lte(RACE_MIN_WRITES, r->writes);
 
 	for (int i = 0; i < RACE_BOS; i++)
-		tbo_free(fd, &r->b[i]);
+		vcoh_bo_free(fd, &r->b[i]);
 	free(r);
 }
 
@@ -635,7 +605,7 @@ static int dirty_call(int fd, struct drm_vcoh_dirty_bo *e, uint32_t count,
 /* Bad arguments fail with a clear errno and lose no write. */
 static void test_invalid_dirty(int fd, uint32_t track)
 {
-	struct tbo b = tbo_new(fd, 70, track), other = tbo_new(fd, 1, track);
+	struct vcoh_bo b = vcoh_bo_new(fd, 70, track), other = vcoh_bo_new(fd, 1, track);
 	uint64_t *want = pages_new(b.npages), bits[2];
 	struct drm_vcoh_dirty_bo e[2] = {
 		{ .handle = b.handle, .bitmap_ptr = (uintptr_t)bits,
@@ -677,138 +647,15 @@ static void test_invalid_dirty(int fd, uint32_t track)
 
 	expect_exact(fd, &b, want);
 	free(want);
-	tbo_free(fd, &b);
-	tbo_free(fd, &other);
-}
-
-/* Scan @b through debugfs without the object's lock; returns -errno. */
-static int unlocked_scan(int fd, const struct tbo *b)
-{
-	char path[128], offset[32];
-	struct stat st;
-	uint64_t base;
-	int dfd, ret;
-
-	igt_assert_eq(fstat(fd, &st), 0);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/contract_check",
-		 minor(st.st_rdev));
-	dfd = open(path, O_WRONLY);
-	igt_require_f(dfd >= 0, "no %s\n", path);
-	igt_assert_eq(__vcoh_bo_mmap_offset(fd, b->handle, &base), 0);
-	snprintf(offset, sizeof(offset), "%llu", (unsigned long long)base);
-
-	/*
-	 * The guest-log rule's window for the warning this may print, at a
-	 * level igt_runner does not flag (its --dmesg-warn-level is 4).
-	 */
-	igt_kmsg(KMSG_INFO "expect-warning-begin: ptedirty_check_contract\n");
-	ret = write(dfd, offset, strlen(offset)) < 0 ? -errno : 0;
-	igt_kmsg(KMSG_INFO "expect-warning-end\n");
-	close(dfd);
-	return ret;
-}
-
-/*
- * A scan without the registered lock is refused with -ENOLCK and changes
- * no pte: the next, proper scan still finds every write, and changes as
- * many ptes as were written.
- */
-static void test_unlocked_scan(int fd, uint32_t track)
-{
-	struct tbo b = tbo_new(fd, 16, track);
-	uint64_t *want = pages_new(b.npages), bits;
-	struct drm_vcoh_dirty_bo e = {
-		.handle = b.handle,
-		.bitmap_ptr = (uintptr_t)&bits,
-		.bitmap_size = sizeof(bits),
-	};
-	struct drm_vcoh_bo_dirty out;
-
-	write_byte(b.map, 2 * ps, want);
-	write_byte(b.map, 7 * ps, want);
-	igt_assert_eq(unlocked_scan(fd, &b), -ENOLCK);
-	igt_assert_eq(unlocked_scan(fd, &b), -ENOLCK);
-
-	vcoh_bo_dirty(fd, &e, 1, &out);
-	igt_assert_eq_u64(bits, want[0]);
-	igt_assert_eq_u64(out.ptes_changed, 2);
-	free(want);
-	tbo_free(fd, &b);
-}
-
-/* Submits one object in a loop, so that its lock is mostly held. */
-struct busy_submitter {
-	int fd;
-	uint32_t handle;
-	bool stop;
-	unsigned long submits;
-	int err;
-};
-
-static void *busy_submit(void *arg)
-{
-	struct busy_submitter *b = arg;
-	struct drm_vcoh_submit sub = {
-		.handles_ptr = (uintptr_t)&b->handle,
-		.count = 1,
-	};
-
-	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE) && !b->err) {
-		b->err = __vcoh_submit(b->fd, &sub);
-		b->submits++;
-	}
-	return NULL;
-}
-
-#define BUSY_SCANS	500
-
-/*
- * The same while another thread submits the object in a loop, holding
- * its lock: held by someone else is not held by the scanner. Every
- * unlocked scan is refused, none walks. PAGETABLE only: a MKWRITE scan
- * walks just what was recorded, which each submit empties.
- */
-static void test_unlocked_scan_busy(int fd)
-{
-	struct tbo b = tbo_new(fd, 16, VCOH_BO_TRACK_PAGETABLE);
-	struct busy_submitter bs = { .fd = fd, .handle = b.handle };
-	unsigned long refused = 0;
-	cpu_set_t set;
-	pthread_t t;
-	int i, ret;
-
-	igt_require(sysconf(_SC_NPROCESSORS_ONLN) >= 2);
-	CPU_ZERO(&set);
-	CPU_SET(1, &set);
-	igt_assert_eq(pthread_create(&t, NULL, busy_submit, &bs), 0);
-	pthread_setaffinity_np(t, sizeof(set), &set);
-	for (i = 0; i < BUSY_SCANS; i++) {
-		b.map[(i % b.npages) * ps] = i;
-		ret = unlocked_scan(fd, &b);
-		refused += ret == -ENOLCK;
-		igt_assert_f(ret == -ENOLCK || ret == 0,
-			     "unlocked scan: %d\n", ret);
-	}
-	__atomic_store_n(&bs.stop, true, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
-	igt_assert_eq(bs.err, 0);
-	igt_info("%d unlocked scans during %lu submits: %lu refused\n",
-		 BUSY_SCANS, bs.submits, refused);
-	igt_assert_eq_u64(refused, BUSY_SCANS);
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
+	vcoh_bo_free(fd, &other);
 }
 
 /* Attach vcoh's stand-in secondary MMU to this process; -errno or 0. */
 static int attach_secondary_mmu(int fd)
 {
-	char path[128];
-	struct stat st;
-	int dfd, ret;
+	int dfd = igt_debugfs_open(fd, "secondary_mmu", O_WRONLY), ret;
 
-	igt_assert_eq(fstat(fd, &st), 0);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/secondary_mmu",
-		 minor(st.st_rdev));
-	dfd = open(path, O_WRONLY);
 	if (dfd < 0)
 		return -errno;
 	ret = write(dfd, "1", 1) < 0 ? -errno : 0;
@@ -825,7 +672,7 @@ static int attach_secondary_mmu(int fd)
  */
 static void test_secondary_mmu(int fd)
 {
-	struct tbo b = tbo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
+	struct vcoh_bo b = vcoh_bo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
 	uint64_t want = 0;
 	int step[2], done[2];
 	pid_t pid;
@@ -882,16 +729,8 @@ static void test_secondary_mmu(int fd)
 	close(done[0]);
 	close(done[1]);
 	/* The child's exit counts its whole writable mapping as written. */
-	tbo_free(fd, &b);
+	vcoh_bo_free(fd, &b);
 }
-
-static const struct {
-	const char *name;
-	uint32_t track;
-} modes[] = {
-	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
-	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
-};
 
 static const struct {
 	const char *name;
@@ -924,12 +763,11 @@ static const struct {
 	  test_race },
 	{ "invalid-dirty", "Bad arguments: a clear errno, nothing lost.",
 	  test_invalid_dirty },
-	{ "unlocked-scan-refused", "A scan without the object's lock changes no pte.",
-	  test_unlocked_scan },
 };
 
 igt_main
 {
+	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
@@ -937,21 +775,18 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+	for (m = vcoh_mode_next(NULL, VCOH_MODES_FIXED); m;
+	     m = vcoh_mode_next(m, VCOH_MODES_FIXED)) {
 		for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 			igt_describe(cases[c].desc);
-			igt_subtest_f("%s-%s", modes[m].name, cases[c].name)
-				cases[c].fn(fd, modes[m].track);
+			igt_subtest_f("%s-%s", m->name, cases[c].name)
+				cases[c].fn(fd, m->track);
 		}
 	}
 
 	igt_describe("Objects created untracked report every page.");
 	igt_subtest("untracked-reports-all")
 		test_untracked(fd);
-
-	igt_describe("A scan while another thread holds the lock is refused.");
-	igt_subtest("pagetable-unlocked-scan-refused-busy")
-		test_unlocked_scan_busy(fd);
 
 	igt_describe("In a process with a secondary MMU, writable ptes count as written.");
 	igt_subtest("pagetable-secondary-mmu")

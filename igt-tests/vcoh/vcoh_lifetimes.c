@@ -20,6 +20,7 @@
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("No write lost while vcoh objects' users come and go.");
@@ -1385,15 +1386,6 @@ static void test_close_fd_while_mapped(int fd, uint32_t track)
 
 static const struct {
 	const char *name;
-	uint32_t track;
-} modes[] = {
-	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
-	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
-	{ "auto", VCOH_BO_TRACK_AUTO },
-};
-
-static const struct {
-	const char *name;
 	const char *desc;
 	void (*fn)(int fd, uint32_t track);
 } cases[] = {
@@ -1443,6 +1435,7 @@ static const struct {
 
 igt_main
 {
+	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
@@ -1450,11 +1443,12 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+	for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
+	     m = vcoh_mode_next(m, VCOH_MODES_TRACKED)) {
 		for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 			igt_describe(cases[c].desc);
-			igt_subtest_f("%s-%s", modes[m].name, cases[c].name)
-				cases[c].fn(fd, modes[m].track);
+			igt_subtest_f("%s-%s", m->name, cases[c].name)
+				cases[c].fn(fd, m->track);
 		}
 	}
 

@@ -16,6 +16,7 @@
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
 
 IGT_TEST_DESCRIPTION("Writes to vcoh objects are found at every page-table boundary.");
@@ -62,14 +63,6 @@ static const struct {
 	{ "empty", EMPTY },
 	{ "populated", NEXT_DOOR },
 	{ "populated-far", FAR },
-};
-
-static const struct {
-	const char *name;
-	uint32_t track;
-} modes[] = {
-	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
-	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
 };
 
 /* Pages of anonymous memory touched around the object, to unmap at the end. */
@@ -198,7 +191,8 @@ static void test_shape(int fd, uint32_t track, size_t l, enum place place,
 	free(shadow);
 }
 
-#define NM	ARRAY_SIZE(modes)
+/* PAGETABLE and MKWRITE. */
+#define NM	2
 #define NL	ARRAY_SIZE(levels)
 #define NP	ARRAY_SIZE(places)
 #define NN	ARRAY_SIZE(neighbours)
@@ -215,12 +209,13 @@ igt_main
 	/* Every mode, level, place and neighbour: one subtest each. */
 	for (size_t i = 0; i < NM * NL * NP * NN; i++) {
 		size_t n = i % NN, p = i / NN % NP, l = i / NN / NP % NL;
-		size_t m = i / NN / NP / NL;
+		const struct vcoh_mode *m =
+			&vcoh_modes[VCOH_BO_TRACK_PAGETABLE + i / NN / NP / NL];
 
 		igt_describe("An object at a page-table boundary: each submit finds its writes.");
-		igt_subtest_f("%s-%s-%s-%s", modes[m].name, levels[l].name,
+		igt_subtest_f("%s-%s-%s-%s", m->name, levels[l].name,
 			      places[p].name, neighbours[n].name)
-			test_shape(fd, modes[m].track, l, places[p].place,
+			test_shape(fd, m->track, l, places[p].place,
 				   neighbours[n].neighbour);
 	}
 
