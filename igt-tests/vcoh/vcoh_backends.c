@@ -1120,24 +1120,23 @@ igt_main
 	}
 
 	for (unsigned int t = 0; t < ARRAY_SIZE(per_mode); t++) {
-		for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++) {
-			for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
-			     m = vcoh_mode_next(m, VCOH_MODES_TRACKED)) {
-				igt_describe(per_mode[t].desc);
-				igt_subtest_f("%s-%s-%s", backends[be],
-					      m->name, per_mode[t].name)
-					per_mode[t].fn(fd, be, m->track);
-			}
+		igt_describe(per_mode[t].desc);
+		igt_subtest_with_dynamic(per_mode[t].name) {
+			for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++)
+				for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
+				     m = vcoh_mode_next(m, VCOH_MODES_TRACKED))
+					igt_dynamic_f("%s-%s", backends[be], m->name)
+						per_mode[t].fn(fd, be, m->track);
 		}
 	}
 
 	for (unsigned int t = 0; t < ARRAY_SIZE(per_backend); t++) {
-		for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++) {
-			if (!(per_backend[t].backends >> be & 1))
-				continue;
-			igt_describe(per_backend[t].desc);
-			igt_subtest_f("%s-%s", backends[be], per_backend[t].name)
-				per_backend[t].fn(fd, be);
+		igt_describe(per_backend[t].desc);
+		igt_subtest_with_dynamic(per_backend[t].name) {
+			for (unsigned int be = 0; be < ARRAY_SIZE(backends); be++)
+				if (per_backend[t].backends >> be & 1)
+					igt_dynamic(backends[be])
+						per_backend[t].fn(fd, be);
 		}
 	}
 

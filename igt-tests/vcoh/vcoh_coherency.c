@@ -1231,6 +1231,7 @@ static const struct {
 
 igt_main
 {
+	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
@@ -1239,19 +1240,22 @@ igt_main
 	}
 
 	for (size_t p = 0; p < ARRAY_SIZE(patterns); p++) {
-		for (size_t m = 0; m < ARRAY_SIZE(vcoh_modes); m++) {
-			igt_describe(patterns[p].desc);
-			igt_subtest_f("cpu-to-device-%s-%s", patterns[p].name,
-				      vcoh_modes[m].name)
-				test_cpu_to_device(fd, vcoh_modes[m].track, p);
+		igt_describe(patterns[p].desc);
+		igt_subtest_with_dynamic_f("cpu-to-device-%s", patterns[p].name) {
+			for (m = vcoh_mode_next(NULL, VCOH_MODES_ALL); m;
+			     m = vcoh_mode_next(m, VCOH_MODES_ALL))
+				igt_dynamic(m->name)
+					test_cpu_to_device(fd, m->track, p);
 		}
 	}
 
 	for (size_t t = 0; t < ARRAY_SIZE(per_mode); t++) {
-		for (size_t m = 0; m < ARRAY_SIZE(vcoh_modes); m++) {
-			igt_describe(per_mode[t].desc);
-			igt_subtest_f("%s-%s", per_mode[t].name, vcoh_modes[m].name)
-				per_mode[t].fn(fd, vcoh_modes[m].track);
+		igt_describe(per_mode[t].desc);
+		igt_subtest_with_dynamic(per_mode[t].name) {
+			for (m = vcoh_mode_next(NULL, VCOH_MODES_ALL); m;
+			     m = vcoh_mode_next(m, VCOH_MODES_ALL))
+				igt_dynamic(m->name)
+					per_mode[t].fn(fd, m->track);
 		}
 	}
 

@@ -1443,12 +1443,13 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
-	     m = vcoh_mode_next(m, VCOH_MODES_TRACKED)) {
-		for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-			igt_describe(cases[c].desc);
-			igt_subtest_f("%s-%s", m->name, cases[c].name)
-				cases[c].fn(fd, m->track);
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		igt_describe(cases[c].desc);
+		igt_subtest_with_dynamic(cases[c].name) {
+			for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
+			     m = vcoh_mode_next(m, VCOH_MODES_TRACKED))
+				igt_dynamic(m->name)
+					cases[c].fn(fd, m->track);
 		}
 	}
 

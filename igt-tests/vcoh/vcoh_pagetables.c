@@ -191,14 +191,13 @@ static void test_shape(int fd, uint32_t track, size_t l, enum place place,
 	free(shadow);
 }
 
-/* PAGETABLE and MKWRITE. */
-#define NM	2
 #define NL	ARRAY_SIZE(levels)
 #define NP	ARRAY_SIZE(places)
 #define NN	ARRAY_SIZE(neighbours)
 
 igt_main
 {
+	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
@@ -206,17 +205,20 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	/* Every mode, level, place and neighbour: one subtest each. */
-	for (size_t i = 0; i < NM * NL * NP * NN; i++) {
-		size_t n = i % NN, p = i / NN % NP, l = i / NN / NP % NL;
-		const struct vcoh_mode *m =
-			&vcoh_modes[VCOH_BO_TRACK_PAGETABLE + i / NN / NP / NL];
+	/* Every level, place and neighbour a subtest, every mode in each. */
+	for (size_t i = 0; i < NL * NP * NN; i++) {
+		size_t n = i % NN, p = i / NN % NP, l = i / NN / NP;
 
 		igt_describe("An object at a page-table boundary: each submit finds its writes.");
-		igt_subtest_f("%s-%s-%s-%s", m->name, levels[l].name,
-			      places[p].name, neighbours[n].name)
-			test_shape(fd, m->track, l, places[p].place,
-				   neighbours[n].neighbour);
+		igt_subtest_with_dynamic_f("%s-%s-%s", levels[l].name,
+					   places[p].name, neighbours[n].name) {
+			for (m = vcoh_mode_next(NULL, VCOH_MODES_FIXED); m;
+			     m = vcoh_mode_next(m, VCOH_MODES_FIXED))
+				igt_dynamic(m->name)
+					test_shape(fd, m->track, l,
+						   places[p].place,
+						   neighbours[n].neighbour);
+		}
 	}
 
 	igt_fixture
