@@ -34,6 +34,67 @@
 #include "igt_vcoh_race.h"
 #include "igt_vcoh_util.h"
 
+/**
+ * TEST: vcoh backends
+ * Description: vcoh's backends keep the device coherent; scan_timing loses no
+ *    write.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: dirty-tracking backends
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: backend-param
+ * Description: The backend parameter: native by default, native, zap and
+ *    upstream (where built in) taken, anything else refused without a change;
+ *    objects keep the backend they were created with.
+ *
+ * SUBTEST: coherent
+ * Description: Sparse, dense, moving, rewritten and mprotect()-interrupted CPU
+ *    writes reach the device through submits that copy exactly the pages
+ *    written; the mode and fault counters follow the backend (zap: always
+ *    MKWRITE) and AUTO's switches. Dynamic subtests: one per backend and
+ *    tracking mode: BACKEND-MODE for BACKEND in native, upstream, zap and MODE
+ *    in pagetable, mkwrite, auto.
+ *
+ * SUBTEST: unmap
+ * Description: Writes made through a mapping that is then unmapped reach the
+ *    device: the whole mapping is copied where only the ptes' dirty bits knew
+ *    of them (PAGETABLE, AUTO), only the pages written where faults recorded
+ *    them (MKWRITE, zap). Dynamic subtests: one per backend and tracking mode:
+ *    BACKEND-MODE for BACKEND in native, upstream, zap and MODE in pagetable,
+ *    mkwrite, auto.
+ *
+ * SUBTEST: device-write
+ * Description: A device write over pages the CPU wrote and did not submit
+ *    takes each of them once, replaces the CPU's view of what it wrote and
+ *    keeps the CPU's writes around it, in every tracking mode. Dynamic
+ *    subtests: one per backend: native, upstream, zap.
+ *
+ * SUBTEST: race
+ * Description: Writers on vCPU 0 store into three objects of the backend while
+ *    vCPU 1 submits them: no write that landed before a submit is missing from
+ *    the device, and a last submit makes the device equal to the CPU. Dynamic
+ *    subtests: one per backend: upstream, zap.
+ *
+ * SUBTEST: scan-timing-walk
+ * Description: scan_timing's walk counts the ptes mapping an object in every
+ *    mapping of it, changes no counter and loses no write; its result belongs
+ *    to the open file that asked.
+ *
+ * SUBTEST: scan-timing-scan
+ * Description: scan_timing's scan finds the pages written, counts as a scan,
+ *    copies nothing, and the next submit copies exactly what it found and what
+ *    was written after it.
+ *
+ * SUBTEST: scan-timing-invalid
+ * Description: scan_timing refuses bad operations, unknown offsets, garbage
+ *    and lines of 64 bytes or more with the right errno, and changes neither
+ *    the object's counters nor the last result; it takes the offset in decimal
+ *    or hex.
+ */
+
 IGT_TEST_DESCRIPTION("vcoh's backends keep the device coherent; scan_timing loses no write.");
 
 static size_t ps;

@@ -11,6 +11,53 @@
 #include "igt.h"
 #include "igt_vcoh.h"
 
+/**
+ * TEST: vcoh basic
+ * Description: Basic tests of vcoh buffer objects, mappings and ioctls.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: buffer objects
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: version
+ * Description: DRM_IOCTL_VERSION names the driver vcoh.
+ *
+ * SUBTEST: create-mmap-rw
+ * Description: A new BO is zeroed; the driver sees what the CPU wrote.
+ *
+ * SUBTEST: create-clear
+ * Description: Every new BO is zeroed, also when it reuses freed pages.
+ *
+ * SUBTEST: dumb-create-map-destroy
+ * Description: Dumb buffers: expected pitch and size, map, destroy.
+ *
+ * SUBTEST: invalid-dumb
+ * Description: Dumb buffers the driver cannot make fail with EINVAL.
+ *
+ * SUBTEST: invalid-create
+ * Description: BO_CREATE rejects bad sizes and flags, changing nothing.
+ *
+ * SUBTEST: invalid-mmap-offset
+ * Description: BO_MMAP_OFFSET rejects nonzero padding and bad handles.
+ *
+ * SUBTEST: invalid-read
+ * Description: BO_READ rejects bad padding, ranges, handles and pointers.
+ *
+ * SUBTEST: mmap-bounds
+ * Description: A mapping may cover the start of a BO, never past its end.
+ *
+ * SUBTEST: mmap-private-rejected
+ * Description: Private (copy-on-write) mappings are refused.
+ *
+ * SUBTEST: destroy-while-mapped
+ * Description: A BO closed while mapped stays valid until it is unmapped.
+ *
+ * SUBTEST: render-node
+ * Description: The render node creates, maps and reads BOs too.
+ */
+
 IGT_TEST_DESCRIPTION("Basic tests of vcoh buffer objects, mappings and ioctls.");
 
 static size_t page_size;

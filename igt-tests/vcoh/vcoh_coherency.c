@@ -21,6 +21,79 @@
 #include "igt_vcoh_race.h"
 #include "igt_vcoh_util.h"
 
+/**
+ * TEST: vcoh coherency
+ * Description: The CPU and the device see the same vcoh objects.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: CPU and device coherency
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: cpu-to-device-sparse
+ * Description: Every 7th page written through the mapping reaches the device
+ *    with a submit, which copies those pages and no other. Dynamic subtests:
+ *    one per tracking mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: cpu-to-device-dense
+ * Description: Every page written through the mapping, a byte or all of it,
+ *    reaches the device with a submit. Dynamic subtests: one per tracking
+ *    mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: cpu-to-device-random
+ * Description: Random bytes in random pages reach the device with a submit,
+ *    which copies exactly the pages written. Dynamic subtests: one per
+ *    tracking mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: cpu-to-device-page-edges
+ * Description: Writes to the first and last bytes of pages reach the device
+ *    with a submit, which copies exactly those pages. Dynamic subtests: one
+ *    per tracking mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: device-to-cpu
+ * Description: Device writes, fill and data, aligned or not, over pages the
+ *    CPU wrote and did not submit: the same mapping shows the device's data
+ *    merged with the CPU's, and the device keeps every CPU write. Dynamic
+ *    subtests: one per tracking mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: race
+ * Description: Writers on vCPU 0 store into four objects while vCPU 1 submits
+ *    them: no write that landed before a submit is missing from the device,
+ *    and a last submit makes the device equal to the CPU. Dynamic subtests:
+ *    one per tracking mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: stats
+ * Description: The counters of an object after a known sequence of writes,
+ *    submits, BO_DIRTY and device writes. Dynamic subtests: one per tracking
+ *    mode: none, pagetable, mkwrite, auto.
+ *
+ * SUBTEST: auto-switch
+ * Description: AUTO starts PAGETABLE or MKWRITE by size, leaves PAGETABLE
+ *    after idle scans only and MKWRITE after dense scans only, with the device
+ *    coherent and the counters adding up.
+ *
+ * SUBTEST: submit-invalid
+ * Description: Bad submits fail with their documented errno, scan and copy
+ *    nothing, and lose no write.
+ *
+ * SUBTEST: device-write-invalid
+ * Description: Bad device writes fail with their documented errno and change
+ *    neither the device memory nor the CPU's view.
+ *
+ * SUBTEST: device-read-invalid
+ * Description: Bad device reads fail with their documented errno and change
+ *    nothing.
+ *
+ * SUBTEST: stats-invalid
+ * Description: Bad stats calls fail with their documented errno and change
+ *    nothing.
+ *
+ * SUBTEST: stats-debugfs
+ * Description: debugfs stats shows the device's counters as the ioctl does,
+ *    and bos a line per object with its mode and counters.
+ */
+
 IGT_TEST_DESCRIPTION("The CPU and the device see the same vcoh objects.");
 
 static size_t ps;

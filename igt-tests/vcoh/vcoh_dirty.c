@@ -20,6 +20,79 @@
 #include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
 
+/**
+ * TEST: vcoh dirty
+ * Description: Which pages of a vcoh buffer object the CPU wrote, exactly.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: dirty tracking
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: single-byte
+ * Description: One byte written, one page reported, once. Dynamic subtests:
+ *    one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: page-edges
+ * Description: Writes at the first and last byte of pages. Dynamic subtests:
+ *    one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: patterns
+ * Description: Sparse, dense and random writes, reported exactly. Dynamic
+ *    subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: large-bo
+ * Description: First, last and page-table-edge pages of an 8 MiB object.
+ *    Dynamic subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: two-mappings
+ * Description: Writes through two mappings of one object. Dynamic subtests:
+ *    one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: readonly-mapping-first
+ * Description: A skipped read-only mapping does not hide a writable one.
+ *    Dynamic subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: partial-mapping
+ * Description: A mapping of part of an object, at an offset into it. Dynamic
+ *    subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: fork
+ * Description: A forked child writes through the shared mapping. Dynamic
+ *    subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: munmap
+ * Description: A mapping unmapped between scans loses no write. Dynamic
+ *    subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: mremap
+ * Description: A mapping moved between scans loses no write. Dynamic subtests:
+ *    one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: many-bos-one-flush
+ * Description: A scan of 64 objects of one process flushes the TLB once.
+ *    Dynamic subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: race
+ * Description: Writers on one vCPU, scans on another: no write missed. Dynamic
+ *    subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: invalid-dirty
+ * Description: Bad arguments: a clear errno, nothing lost. Dynamic subtests:
+ *    one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: untracked-reports-all
+ * Description: Objects created untracked report every page.
+ *
+ * SUBTEST: pagetable-secondary-mmu
+ * Description: In a process with a secondary MMU, writable ptes count as
+ *    written.
+ *
+ * SUBTEST: invalid-create-track
+ * Description: Tracking modes that do not exist are refused.
+ */
+
 IGT_TEST_DESCRIPTION("Which pages of a vcoh buffer object the CPU wrote, exactly.");
 
 static size_t ps;

@@ -17,6 +17,23 @@
 #include "igt.h"
 #include "igt_vcoh.h"
 
+/**
+ * TEST: vcoh fuzz
+ * Description: Fuzz the vcoh ioctls with random and edge-case arguments.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: ioctl fuzzing
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: random-ioctls
+ * Description: Random ioctls: documented errnos, no write lost.
+ *
+ * SUBTEST: invalid-ioctl-numbers
+ * Description: Unknown ioctls, wrong sizes: the DRM core's errnos.
+ */
+
 IGT_TEST_DESCRIPTION("Fuzz the vcoh ioctls with random and edge-case arguments.");
 
 #define DEFAULT_SEED	0x5eedc0ffeeull

@@ -23,6 +23,85 @@
 #include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
 
+/**
+ * TEST: vcoh lifetimes
+ * Description: No write lost while vcoh objects' users come and go.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: object and mapping lifetimes
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: destroy-while-mapped
+ * Description: Handles closed while mapped: the mapping keeps its data,
+ *    another handle's submit copies every write. Dynamic subtests: one per
+ *    tracking mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: destroy-while-submitted
+ * Description: Handles closed while a thread submits them: submits succeed or
+ *    fail with ENOENT, no write lost. Dynamic subtests: one per tracking mode:
+ *    pagetable, mkwrite, auto.
+ *
+ * SUBTEST: destroy-while-faulting
+ * Description: A handle closed and mappings unmapped while threads fault a
+ *    fresh mapping in: no write lost. Dynamic subtests: one per tracking mode:
+ *    pagetable, mkwrite, auto.
+ *
+ * SUBTEST: exit-during-scan
+ * Description: Children write and exit while the parent submits in a loop: the
+ *    device gets every write. Dynamic subtests: one per tracking mode:
+ *    pagetable, mkwrite, auto.
+ *
+ * SUBTEST: fork-shared
+ * Description: A forked child and its parent write through the shared mapping:
+ *    one submit copies both. Dynamic subtests: one per tracking mode:
+ *    pagetable, mkwrite, auto.
+ *
+ * SUBTEST: multi-process-mappings
+ * Description: Three processes map the object and write their own pages: the
+ *    parent's submit copies all, exactly. Dynamic subtests: one per tracking
+ *    mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: munmap-between-scans
+ * Description: A mapping unmapped, whole or in pieces, between scans: no write
+ *    lost. Dynamic subtests: one per tracking mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: mremap-between-scans
+ * Description: A mapping moved between writes and scans: no write lost.
+ *    Dynamic subtests: one per tracking mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: mprotect-between-scans
+ * Description: A mapping made read-only and writable again, whole or in part:
+ *    writes after it are tracked exactly. Dynamic subtests: one per tracking
+ *    mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: concurrent-submit
+ * Description: Overlapping submits in opposite orders from two files while a
+ *    thread writes: no error, no write lost. Dynamic subtests: one per
+ *    tracking mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: device-write-vs-cpu-writes
+ * Description: Device fills of one half race CPU writes to the other: each
+ *    half keeps its last writer's data. Dynamic subtests: one per tracking
+ *    mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: munmap-during-device-write
+ * Description: A mapping unmapped while the device writes part of its page:
+ *    the CPU's other bytes survive in both copies. Dynamic subtests: one per
+ *    tracking mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: exit-during-device-write
+ * Description: A process exits while the device writes part of the page it
+ *    wrote: its other bytes survive in both copies. Dynamic subtests: one per
+ *    tracking mode: pagetable, mkwrite, auto.
+ *
+ * SUBTEST: close-fd-while-mapped
+ * Description: The DRM file closed while its objects are mapped: mappings
+ *    work, nothing is lost, the device reopens. Dynamic subtests: one per
+ *    tracking mode: pagetable, mkwrite, auto.
+ */
+
 IGT_TEST_DESCRIPTION("No write lost while vcoh objects' users come and go.");
 
 /* Threaded subtests run this long, or until enough has happened. */

@@ -19,6 +19,41 @@
 #include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
 
+/**
+ * TEST: vcoh pagetables
+ * Description: Writes to vcoh objects are found at every page-table boundary.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: page-table boundaries
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: %s-%s-%s
+ * Description: An object at a page-table boundary: each submit finds its
+ *    writes. The object arg[2] a boundary of arg[1], the tables on the other
+ *    side arg[3]. Dynamic subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * arg[1]:
+ *
+ * @pmd:		a pmd entry
+ * @pud:		a pud entry
+ * @p4d:		a p4d entry
+ * @pgd:		a pgd entry (5-level paging only)
+ *
+ * arg[2]:
+ *
+ * @starts-at:		starts at
+ * @ends-at:		ends at
+ * @straddles:		straddles
+ *
+ * arg[3]:
+ *
+ * @empty:		empty
+ * @populated:		in use next door
+ * @populated-far:	in use one entry further
+ */
+
 IGT_TEST_DESCRIPTION("Writes to vcoh objects are found at every page-table boundary.");
 
 #define BO_PAGES	4
