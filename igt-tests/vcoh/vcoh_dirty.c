@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "igt.h"
@@ -364,19 +363,15 @@ static void test_fork(int fd, uint32_t track)
 	struct vcoh_bo b = vcoh_bo_new(fd, 16, track);
 	uint64_t *want = pages_new(b.npages);
 	int wrote[2], go[2];
-	pid_t pid;
 	char c = 0;
 
 	igt_assert_eq(pipe(wrote), 0);
 	igt_assert_eq(pipe(go), 0);
-	pid = fork();
-	igt_assert_lte(0, pid);
-	if (!pid) {
+	igt_fork(child, 1) {
 		b.map[2 * ps] = 1;
 		b.map[9 * ps + 100] = 2;
-		if (write(wrote[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
+		igt_assert_eq(write(wrote[1], &c, 1), 1);
+		igt_assert_eq(read(go[0], &c, 1), 1);
 	}
 	igt_assert_eq(read(wrote[0], &c, 1), 1);
 	set_page(want, 2);
@@ -384,7 +379,7 @@ static void test_fork(int fd, uint32_t track)
 	expect_exact(fd, &b, want);
 
 	igt_assert_eq(write(go[1], &c, 1), 1);
-	igt_assert_eq(waitpid(pid, NULL, 0), pid);
+	igt_waitchildren();
 	/*
 	 * The child's exit unmapped its copy of the mapping: MKWRITE had
 	 * nothing left to record; PAGETABLE lost the ptes' dirty bits and
@@ -748,35 +743,33 @@ static void test_secondary_mmu(int fd)
 	struct vcoh_bo b = vcoh_bo_new(fd, 8, VCOH_BO_TRACK_PAGETABLE);
 	uint64_t want = 0;
 	int step[2], done[2];
-	pid_t pid;
 	char c;
 
 	igt_assert_eq(pipe(step), 0);
 	igt_assert_eq(pipe(done), 0);
-	pid = fork();
-	igt_assert_lte(0, pid);
-	if (!pid) {
-		uint8_t *map;
+	igt_fork(child, 1) {
 		int ret = attach_secondary_mmu(fd);
+		char r = ret == -ENOENT ? 'n' : ret ? 'e' : 'y';
+		uint8_t *map;
 
-		c = ret == -ENOENT ? 'n' : ret ? 'e' : 'y';
-		if (write(done[1], &c, 1) != 1 || ret)
-			_exit(ret ? 0 : 1);
-		map = __vcoh_bo_map(fd, b.handle, 0, b.npages * ps,
-				    PROT_READ | PROT_WRITE, MAP_SHARED);
-		if (!map)
-			_exit(1);
-		/* A read: the pte is writable and stays clean. */
-		__atomic_load_n(&map[0], __ATOMIC_RELAXED);
-		map[1 * ps] = 1;
-		if (write(done[1], &c, 1) != 1 || read(step[0], &c, 1) != 1)
-			_exit(1);
-		map[2 * ps] = 2;
-		_exit(write(done[1], &c, 1) == 1 ? 0 : 1);
+		/* Without the secondary MMU the parent skips or fails. */
+		igt_assert_eq(write(done[1], &r, 1), 1);
+		if (!ret) {
+			map = __vcoh_bo_map(fd, b.handle, 0, b.size,
+					    PROT_READ | PROT_WRITE, MAP_SHARED);
+			igt_assert(map);
+			/* A read: the pte is writable and stays clean. */
+			__atomic_load_n(&map[0], __ATOMIC_RELAXED);
+			map[1 * ps] = 1;
+			igt_assert_eq(write(done[1], &r, 1), 1);
+			igt_assert_eq(read(step[0], &r, 1), 1);
+			map[2 * ps] = 2;
+			igt_assert_eq(write(done[1], &r, 1), 1);
+		}
 	}
 	igt_assert_eq(read(done[0], &c, 1), 1);
 	if (c != 'y') {
-		igt_assert_eq(waitpid(pid, NULL, 0), pid);
+		igt_waitchildren();
 		igt_require_f(c != 'n', "no debugfs secondary_mmu: %s\n",
 			      "CONFIG_DRM_VCOH_SECONDARY_MMU_TEST is off");
 		igt_assert_f(false, "attaching the secondary MMU failed\n");
@@ -795,7 +788,7 @@ static void test_secondary_mmu(int fd)
 	want = 0;
 	set_page(&want, 2);
 	expect_exact(fd, &b, &want);
-	igt_assert_eq(waitpid(pid, NULL, 0), pid);
+	igt_waitchildren();
 
 	close(step[0]);
 	close(step[1]);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1358,27 +1357,15 @@ static void test_random_ioctls(int fd)
 	uint64_t seed = env_u64("VCOH_FUZZ_SEED", DEFAULT_SEED);
 	uint64_t ncalls = env_u64("VCOH_FUZZ_CALLS", DEFAULT_CALLS);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned int workers = cpus >= 2 ? 2 : 1;
-	int status;
-	pid_t pid;
+	int workers = cpus >= 2 ? 2 : 1;
 
-	igt_info("%u workers, seed %#llx, %llu calls in all (VCOH_FUZZ_SEED, VCOH_FUZZ_CALLS)\n",
+	igt_info("%d workers, seed %#llx, %llu calls in all (VCOH_FUZZ_SEED, VCOH_FUZZ_CALLS)\n",
 		 workers, (unsigned long long)seed, (unsigned long long)ncalls);
-	for (unsigned int w = 1; w < workers; w++) {
-		pid = fork();
-		igt_assert(pid >= 0);
-		if (pid == 0) {
-			/* A failed assertion in here leaves a non-zero exit. */
-			fuzz(drm_open_vcoh(), seed + w, ncalls / workers);
-			_exit(0);
-		}
-	}
+	/* A failed assertion in a worker fails igt_waitchildren(). */
+	igt_fork(w, workers - 1)
+		fuzz(drm_open_vcoh(), seed + w + 1, ncalls / workers);
 	fuzz(fd, seed, ncalls - (ncalls / workers) * (workers - 1));
-	for (unsigned int w = 1; w < workers; w++) {
-		igt_assert(wait(&status) > 0);
-		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			     "a fuzzing worker failed (status %#x)\n", status);
-	}
+	igt_waitchildren();
 }
 
 /* An ioctl command of the DRM type with any direction and size. */

@@ -368,15 +368,6 @@ static bool wait_byte(int fd)
 	return poll(&p, 1, PIPE_TIMEOUT_MS) == 1 && read(fd, &c, 1) == 1;
 }
 
-static void check_child(pid_t pid)
-{
-	int status = -1;
-
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-	igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
-		     "child %d: status %#x\n", pid, status);
-}
-
 static void test_destroy_while_mapped(int fd, uint32_t track)
 {
 	struct obj lone = obj_new(fd, 16, track, true);
@@ -654,6 +645,10 @@ static void test_exit_during_scan(int fd, uint32_t track)
 		unsigned long submits = 0;
 		uint64_t start = now_ms();
 
+		/*
+		 * Not igt_fork(): igt_waitchildren() waits for them all,
+		 * and the parent must submit while each one exits.
+		 */
 		for (unsigned int c = 0; c < EXIT_CHILDREN; c++) {
 			pids[c] = fork();
 			igt_assert_lte(0, pids[c]);
@@ -696,20 +691,15 @@ static void test_exit_during_scan(int fd, uint32_t track)
 static void test_fork_shared(int fd, uint32_t track)
 {
 	struct obj o = obj_new(fd, 32, track, true);
-	pid_t pid;
 
 	for (size_t p = 0; p < 4; p++)
 		obj_put(&o, o.map, p, 0, 0xa000 + p);
 	sync_check(fd, &o, o.map, COPIED_EXACT);
 
-	pid = fork();
-	igt_assert_lte(0, pid);
-	if (!pid) {
+	igt_fork(child, 1)
 		for (size_t p = 1; p < 16; p += 2)
 			put(o.map, p, 1, 0xc100 + p);
-		_exit(0);
-	}
-	check_child(pid);
+	igt_waitchildren();
 	for (size_t p = 1; p < 16; p += 2)
 		obj_expect(&o, p, 1, 0xc100 + p);
 	/* Pages 11, 13 and 15 were written by both. */
@@ -758,14 +748,12 @@ static void mp_child(int fd, uint32_t handle, unsigned int proc, int ready,
 	uint8_t *map = __vcoh_bo_map(fd, handle, 0, MP_PAGES * ps,
 				     PROT_READ | PROT_WRITE, MAP_SHARED);
 
-	if (!map)
-		_exit(2);
+	igt_assert(map);
 	for (unsigned int round = 0; round < 2; round++) {
 		mp_write(map, NULL, round, proc);
-		if (!send_byte(ready) || !wait_byte(go))
-			_exit(3);
+		igt_assert(send_byte(ready));
+		igt_assert(wait_byte(go));
 	}
-	_exit(0);
 }
 
 /*
@@ -776,16 +764,14 @@ static void test_multi_process(int fd, uint32_t track)
 {
 	struct obj o = obj_new(fd, MP_PAGES, track, false);
 	int ready[MP_PROCS][2], go[MP_PROCS][2];
-	pid_t pids[MP_PROCS];
 
 	for (unsigned int k = 1; k < MP_PROCS; k++) {
 		igt_assert_eq(pipe(ready[k]), 0);
 		igt_assert_eq(pipe(go[k]), 0);
-		pids[k] = fork();
-		igt_assert_lte(0, pids[k]);
-		if (!pids[k])
-			mp_child(fd, o.handle, k, ready[k][1], go[k][0]);
 	}
+	/* Child c is process c + 1; the parent is process 0. */
+	igt_fork(c, MP_PROCS - 1)
+		mp_child(fd, o.handle, c + 1, ready[c + 1][1], go[c + 1][0]);
 	/* Mapped after the fork: the children have no copy of it. */
 	o.map = vcoh_bo_map(fd, o.handle, MP_PAGES * ps,
 			    PROT_READ | PROT_WRITE);
@@ -802,8 +788,8 @@ static void test_multi_process(int fd, uint32_t track)
 		for (unsigned int k = 1; k < MP_PROCS; k++)
 			igt_assert(send_byte(go[k][1]));
 	}
+	igt_waitchildren();
 	for (unsigned int k = 1; k < MP_PROCS; k++) {
-		check_child(pids[k]);
 		close(ready[k][0]);
 		close(ready[k][1]);
 		close(go[k][0]);
@@ -1378,24 +1364,19 @@ static void test_exit_during_device_write(int fd, uint32_t track)
 		uint8_t val = 0x80 + round;
 		pthread_t thread;
 		int go[2];
-		pid_t pid;
 
 		p.handle = vcoh_bo_create_tracked(fd, ps, track);
 		igt_assert_eq(pipe(go), 0);
-		pid = fork();
-		igt_assert(pid >= 0);
-		if (pid == 0) {
+		igt_fork(child, 1) {
 			uint8_t *map = pdw_map(fd, p.handle);
 
 			/* Write and exit once the device runs. */
-			if (!wait_byte(go[0]))
-				_exit(1);
+			igt_assert(wait_byte(go[0]));
 			map[PDW_CPU_BYTE] = val;
-			_exit(0);
 		}
 		pdw_start(&p, &thread);
-		send_byte(go[1]);
-		check_child(pid);
+		igt_assert(send_byte(go[1]));
+		igt_waitchildren();
 		pdw_stop(&p, thread);
 		close(go[0]);
 		close(go[1]);
