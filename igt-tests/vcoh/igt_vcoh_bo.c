@@ -39,6 +39,26 @@ const struct vcoh_mode *vcoh_mode_next(const struct vcoh_mode *m,
 	return NULL;
 }
 
+/*
+ * A subtest per case, with a dynamic subtest per mode of @set: CASE@MODE.
+ * @fd is read when a subtest runs, after the test's fixture opened it.
+ */
+void vcoh_mode_subtests(const int *fd, const struct vcoh_mode_case *cases,
+			size_t count, unsigned int set)
+{
+	const struct vcoh_mode *m;
+
+	for (size_t c = 0; c < count; c++) {
+		igt_describe(cases[c].desc);
+		igt_subtest_with_dynamic(cases[c].name) {
+			for (m = vcoh_mode_next(NULL, set); m;
+			     m = vcoh_mode_next(m, set))
+				igt_dynamic(m->name)
+					cases[c].fn(*fd, m->track);
+		}
+	}
+}
+
 /* An object of @npages pages tracked in @track, mapped read-write. */
 struct vcoh_bo vcoh_bo_new(int fd, size_t npages, uint32_t track)
 {

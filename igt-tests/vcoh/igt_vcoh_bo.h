@@ -45,6 +45,16 @@ extern const struct vcoh_mode vcoh_modes[VCOH_BO_TRACK_MASK + 1];
 const struct vcoh_mode *vcoh_mode_next(const struct vcoh_mode *m,
 				       unsigned int set);
 
+/* A check that runs in each tracking mode of a set. */
+struct vcoh_mode_case {
+	const char *name;
+	const char *desc;
+	void (*fn)(int fd, uint32_t track);
+};
+
+void vcoh_mode_subtests(const int *fd, const struct vcoh_mode_case *cases,
+			size_t count, unsigned int set);
+
 /* The AUTO heuristic's module parameters. */
 struct vcoh_auto_params {
 	unsigned int max_pages;		/* from this size on, start MKWRITE */

@@ -1203,11 +1203,7 @@ static void test_stats_invalid(int fd)
 	}
 }
 
-static const struct {
-	const char *name;
-	const char *desc;
-	void (*fn)(int fd, uint32_t track);
-} per_mode[] = {
+static const struct vcoh_mode_case per_mode[] = {
 	{ "device-to-cpu",
 	  "Device writes, fill and data, aligned or not, over pages the CPU wrote and did not submit: the same mapping shows the device's data merged with the CPU's, and the device keeps every CPU write.",
 	  test_device_to_cpu },
@@ -1322,15 +1318,7 @@ igt_main
 		}
 	}
 
-	for (size_t t = 0; t < ARRAY_SIZE(per_mode); t++) {
-		igt_describe(per_mode[t].desc);
-		igt_subtest_with_dynamic(per_mode[t].name) {
-			for (m = vcoh_mode_next(NULL, VCOH_MODES_ALL); m;
-			     m = vcoh_mode_next(m, VCOH_MODES_ALL))
-				igt_dynamic(m->name)
-					per_mode[t].fn(fd, m->track);
-		}
-	}
+	vcoh_mode_subtests(&fd, per_mode, ARRAY_SIZE(per_mode), VCOH_MODES_ALL);
 
 	for (size_t t = 0; t < ARRAY_SIZE(singles); t++) {
 		igt_describe(singles[t].desc);

@@ -798,11 +798,7 @@ static void test_secondary_mmu(int fd)
 	vcoh_bo_free(fd, &b);
 }
 
-static const struct {
-	const char *name;
-	const char *desc;
-	void (*fn)(int fd, uint32_t track);
-} cases[] = {
+static const struct vcoh_mode_case cases[] = {
 	{ "single-byte", "One byte written, one page reported, once.",
 	  test_single_byte },
 	{ "page-edges", "Writes at the first and last byte of pages.",
@@ -833,7 +829,6 @@ static const struct {
 
 igt_main
 {
-	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
@@ -841,15 +836,7 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		igt_describe(cases[c].desc);
-		igt_subtest_with_dynamic(cases[c].name) {
-			for (m = vcoh_mode_next(NULL, VCOH_MODES_FIXED); m;
-			     m = vcoh_mode_next(m, VCOH_MODES_FIXED))
-				igt_dynamic(m->name)
-					cases[c].fn(fd, m->track);
-		}
-	}
+	vcoh_mode_subtests(&fd, cases, ARRAY_SIZE(cases), VCOH_MODES_FIXED);
 
 	igt_describe("Objects created untracked report every page.");
 	igt_subtest("untracked-reports-all")

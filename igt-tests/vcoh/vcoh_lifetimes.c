@@ -1444,11 +1444,7 @@ static void test_close_fd_while_mapped(int fd, uint32_t track)
 	obj_free(fd, &o);
 }
 
-static const struct {
-	const char *name;
-	const char *desc;
-	void (*fn)(int fd, uint32_t track);
-} cases[] = {
+static const struct vcoh_mode_case cases[] = {
 	{ "destroy-while-mapped",
 	  "Handles closed while mapped: the mapping keeps its data, another handle's submit copies every write.",
 	  test_destroy_while_mapped },
@@ -1495,7 +1491,6 @@ static const struct {
 
 igt_main
 {
-	const struct vcoh_mode *m;
 	int fd = -1;
 
 	igt_fixture {
@@ -1503,15 +1498,7 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		igt_describe(cases[c].desc);
-		igt_subtest_with_dynamic(cases[c].name) {
-			for (m = vcoh_mode_next(NULL, VCOH_MODES_TRACKED); m;
-			     m = vcoh_mode_next(m, VCOH_MODES_TRACKED))
-				igt_dynamic(m->name)
-					cases[c].fn(fd, m->track);
-		}
-	}
+	vcoh_mode_subtests(&fd, cases, ARRAY_SIZE(cases), VCOH_MODES_TRACKED);
 
 	igt_fixture {
 		drm_close_driver(fd);
