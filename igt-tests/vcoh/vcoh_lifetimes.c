@@ -118,10 +118,7 @@ static size_t ps;
  * with the pages written since the last submit.
  */
 struct obj {
-	uint32_t handle;
-	uint32_t track;
-	size_t npages;
-	uint8_t *map;
+	struct vcoh_bo bo;
 	uint8_t *shadow;
 	bool *written;
 };
@@ -186,25 +183,27 @@ static void obj_expect(struct obj *o, size_t page, size_t word, uint32_t val)
 
 static struct obj obj_new(int fd, size_t npages, uint32_t track, bool map)
 {
-	struct obj o = { .npages = npages };
+	struct obj o = {
+		.bo = { .track = track, .npages = npages, .size = npages * ps },
+	};
 
-	o.handle = vcoh_bo_create_tracked(fd, npages * ps, track);
-	o.track = track;
 	if (map)
-		o.map = vcoh_bo_map(fd, o.handle, npages * ps,
-				    PROT_READ | PROT_WRITE);
+		o.bo = vcoh_bo_new(fd, npages, track);
+	else
+		o.bo.handle = vcoh_bo_create_tracked(fd, o.bo.size, track);
 	o.shadow = calloc(npages, ps);
 	o.written = calloc(npages, sizeof(bool));
 	igt_assert(o.shadow && o.written);
 	return o;
 }
 
+/* The handle may be closed already (0), the mapping unmapped (NULL). */
 static void obj_free(int fd, struct obj *o)
 {
-	if (o->map)
-		igt_assert_eq(munmap(o->map, o->npages * ps), 0);
-	if (o->handle)
-		gem_close(fd, o->handle);
+	if (o->bo.map)
+		igt_assert_eq(munmap(o->bo.map, o->bo.size), 0);
+	if (o->bo.handle)
+		gem_close(fd, o->bo.handle);
 	free(o->shadow);
 	free(o->written);
 	memset(o, 0, sizeof(*o));
@@ -214,7 +213,7 @@ static size_t count_written(const struct obj *o)
 {
 	size_t n = 0;
 
-	for (size_t p = 0; p < o->npages; p++)
+	for (size_t p = 0; p < o->bo.npages; p++)
 		n += o->written[p];
 	return n;
 }
@@ -273,8 +272,8 @@ static void check_device(int fd, uint32_t handle, size_t npages,
 /* @view shows what the CPU wrote, and so does the device's copy. */
 static void check_obj(int fd, const struct obj *o, const uint8_t *view)
 {
-	compare(view, o->shadow, o->npages, "CPU view");
-	check_device(fd, o->handle, o->npages, view);
+	compare(view, o->shadow, o->bo.npages, "CPU view");
+	check_device(fd, o->bo.handle, o->bo.npages, view);
 }
 
 static uint32_t cur_mode(int fd, uint32_t handle)
@@ -312,16 +311,16 @@ static void check_copied(uint32_t mode, uint64_t copied, uint64_t written,
 static void sync_check(int fd, struct obj *o, const uint8_t *view,
 		       enum copied how)
 {
-	uint32_t mode = cur_mode(fd, o->handle);
+	uint32_t mode = cur_mode(fd, o->bo.handle);
 	struct drm_vcoh_submit out;
 
 	/* Only a fixed MKWRITE object counts an unmapped mapping exactly. */
-	if (o->track == VCOH_BO_TRACK_AUTO)
+	if (o->bo.track == VCOH_BO_TRACK_AUTO)
 		mode = VCOH_BO_TRACK_PAGETABLE;
-	vcoh_submit(fd, &o->handle, 1, &out);
-	check_copied(mode, out.pages_copied, count_written(o), o->npages, how);
+	vcoh_submit(fd, &o->bo.handle, 1, &out);
+	check_copied(mode, out.pages_copied, count_written(o), o->bo.npages, how);
 	check_obj(fd, o, view);
-	memset(o->written, 0, o->npages * sizeof(bool));
+	memset(o->written, 0, o->bo.npages * sizeof(bool));
 }
 
 static int submit_err(int fd, uint32_t handle)
@@ -377,31 +376,31 @@ static void test_destroy_while_mapped(int fd, uint32_t track)
 
 	/* The last handle goes: the mapping alone keeps the object. */
 	for (size_t p = 0; p < 8; p++)
-		obj_put(&lone, lone.map, p, p, 0x1000 + p);
-	gem_close(fd, lone.handle);
-	igt_assert_eq(__vcoh_bo_mmap_offset(fd, lone.handle, &offset),
+		obj_put(&lone, lone.bo.map, p, p, 0x1000 + p);
+	gem_close(fd, lone.bo.handle);
+	igt_assert_eq(__vcoh_bo_mmap_offset(fd, lone.bo.handle, &offset),
 		      -ENOENT);
-	igt_assert_eq(submit_err(fd, lone.handle), -ENOENT);
+	igt_assert_eq(submit_err(fd, lone.bo.handle), -ENOENT);
 	for (size_t p = 4; p < 16; p++)
-		obj_put(&lone, lone.map, p, p + 1, 0x2000 + p);
-	compare(lone.map, lone.shadow, lone.npages, "orphaned mapping");
-	lone.handle = 0;
+		obj_put(&lone, lone.bo.map, p, p + 1, 0x2000 + p);
+	compare(lone.bo.map, lone.shadow, lone.bo.npages, "orphaned mapping");
+	lone.bo.handle = 0;
 	obj_free(fd, &lone);
 
 	/* The mapped handle goes, another stays: it sees every write. */
 	for (size_t p = 0; p < 12; p++)
-		obj_put(&o, o.map, p, 3, 0x3000 + p);
-	h2 = gem_open_name(fd, flink(fd, o.handle));
-	old = o.handle;
+		obj_put(&o, o.bo.map, p, 3, 0x3000 + p);
+	h2 = gem_open_name(fd, flink(fd, o.bo.handle));
+	old = o.bo.handle;
 	gem_close(fd, old);
 	igt_assert_eq(submit_err(fd, old), -ENOENT);
-	o.handle = h2;
+	o.bo.handle = h2;
 	for (size_t p = 8; p < 20; p++)
-		obj_put(&o, o.map, p, 4, 0x4000 + p);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+		obj_put(&o, o.bo.map, p, 4, 0x4000 + p);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	for (size_t p = 1; p < 32; p += 3)
-		obj_put(&o, o.map, p, 5, 0x5000 + p);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+		obj_put(&o, o.bo.map, p, 5, 0x5000 + p);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	obj_free(fd, &o);
 }
 
@@ -453,7 +452,7 @@ static void test_destroy_while_submitted(int fd, uint32_t track)
 {
 	struct obj o = obj_new(fd, 32, track, true);
 	int fd2 = drm_open_vcoh();
-	uint32_t name = flink(fd, o.handle);
+	uint32_t name = flink(fd, o.bo.handle);
 	unsigned long total = 0;
 
 	for (unsigned int round = 0; round < GONE_ROUNDS; round++) {
@@ -483,8 +482,8 @@ static void test_destroy_while_submitted(int fd, uint32_t track)
 		       (__atomic_load_n(&g.ok, __ATOMIC_ACQUIRE) < wait_ok &&
 			!__atomic_load_n(&g.done, __ATOMIC_ACQUIRE)))
 			sched_yield();
-		for (size_t p = round; p < o.npages; p += 5)
-			obj_put(&o, o.map, p, round, 0x6000 + round * 64 + p);
+		for (size_t p = round; p < o.bo.npages; p += 5)
+			obj_put(&o, o.bo.map, p, round, 0x6000 + round * 64 + p);
 		err_first = __vcoh_gem_close(fd2, g.handles[round & 1]);
 		err_second = __vcoh_gem_close(fd2, g.handles[!(round & 1)]);
 		pthread_join(thread, NULL);
@@ -503,7 +502,7 @@ static void test_destroy_while_submitted(int fd, uint32_t track)
 	}
 	igt_info("%lu submits in all\n", total);
 	drm_close_driver(fd2);
-	sync_check(fd, &o, o.map, COPIED_ANY);
+	sync_check(fd, &o, o.bo.map, COPIED_ANY);
 	obj_free(fd, &o);
 }
 
@@ -547,8 +546,8 @@ static void test_destroy_while_faulting(int fd, uint32_t track)
 {
 	int fd2 = drm_open_vcoh();
 	struct obj o = obj_new(fd2, 64, track, true);
-	uint32_t name = flink(fd2, o.handle);
-	size_t size = o.npages * ps;
+	uint32_t name = flink(fd2, o.bo.handle);
+	size_t size = o.bo.npages * ps;
 
 	for (unsigned int round = 0; round < FAULT_ROUNDS; round++) {
 		struct faulter f[FAULT_THREADS];
@@ -564,13 +563,13 @@ static void test_destroy_while_faulting(int fd, uint32_t track)
 		for (int i = 0; i < FAULT_OTHERS; i++) {
 			others[i] = vcoh_bo_map(fd, h, size,
 						PROT_READ | PROT_WRITE);
-			obj_put(&o, others[i], (round * 7 + i * 11) % o.npages,
+			obj_put(&o, others[i], (round * 7 + i * 11) % o.bo.npages,
 				FAULT_THREADS + i, 0xee00 + round * 8 + i);
 		}
 		for (unsigned int t = 0; t < FAULT_THREADS; t++) {
 			f[t] = (struct faulter){
 				.map = fresh,
-				.npages = o.npages,
+				.npages = o.bo.npages,
 				.id = t,
 				.base = fault_val(round, t, 0),
 				.ready = &ready,
@@ -593,11 +592,11 @@ static void test_destroy_while_faulting(int fd, uint32_t track)
 		igt_assert_eq(err_unmap, 0);
 		igt_assert_eq(submit_err(fd, h), -ENOENT);
 		for (unsigned int t = 0; t < FAULT_THREADS; t++)
-			for (size_t p = t; p < o.npages; p += FAULT_THREADS)
+			for (size_t p = t; p < o.bo.npages; p += FAULT_THREADS)
 				obj_expect(&o, p, t, fault_val(round, t, p));
-		compare(fresh, o.shadow, o.npages, "faulted mapping");
+		compare(fresh, o.shadow, o.bo.npages, "faulted mapping");
 		igt_assert_eq(munmap(fresh, size), 0);
-		sync_check(fd2, &o, o.map, COPIED_UNMAPPED);
+		sync_check(fd2, &o, o.bo.map, COPIED_UNMAPPED);
 	}
 	obj_free(fd2, &o);
 	drm_close_driver(fd2);
@@ -615,13 +614,13 @@ static uint32_t exit_val(unsigned int round, unsigned int child, size_t page)
 static void exit_child(int fd, struct obj *o, unsigned int round,
 		       unsigned int child)
 {
-	uint8_t *own = __vcoh_bo_map(fd, o->handle, 0, o->npages * ps,
+	uint8_t *own = __vcoh_bo_map(fd, o->bo.handle, 0, o->bo.npages * ps,
 				     PROT_READ | PROT_WRITE, MAP_SHARED);
 
 	if (!own)
 		_exit(2);
-	for (size_t p = child; p < o->npages; p += EXIT_CHILDREN) {
-		uint8_t *m = (p / EXIT_CHILDREN) & 1 ? o->map : own;
+	for (size_t p = child; p < o->bo.npages; p += EXIT_CHILDREN) {
+		uint8_t *m = (p / EXIT_CHILDREN) & 1 ? o->bo.map : own;
 
 		put(m, p, round, exit_val(round, child, p));
 	}
@@ -656,7 +655,7 @@ static void test_exit_during_scan(int fd, uint32_t track)
 				exit_child(fd, &o, round, c);
 		}
 		while (alive) {
-			vcoh_submit(fd, &o.handle, 1, NULL);
+			vcoh_submit(fd, &o.bo.handle, 1, NULL);
 			submits++;
 			for (unsigned int c = 0; c < EXIT_CHILDREN; c++) {
 				int status;
@@ -677,9 +676,9 @@ static void test_exit_during_scan(int fd, uint32_t track)
 		igt_assert_eq(bad, 0);
 
 		for (unsigned int c = 0; c < EXIT_CHILDREN; c++)
-			for (size_t p = c; p < o.npages; p += EXIT_CHILDREN)
+			for (size_t p = c; p < o.bo.npages; p += EXIT_CHILDREN)
 				obj_expect(&o, p, round, exit_val(round, c, p));
-		sync_check(fd, &o, o.map, COPIED_ANY);
+		sync_check(fd, &o, o.bo.map, COPIED_ANY);
 	}
 	obj_free(fd, &o);
 }
@@ -693,25 +692,25 @@ static void test_fork_shared(int fd, uint32_t track)
 	struct obj o = obj_new(fd, 32, track, true);
 
 	for (size_t p = 0; p < 4; p++)
-		obj_put(&o, o.map, p, 0, 0xa000 + p);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+		obj_put(&o, o.bo.map, p, 0, 0xa000 + p);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 
 	igt_fork(child, 1)
 		for (size_t p = 1; p < 16; p += 2)
-			put(o.map, p, 1, 0xc100 + p);
+			put(o.bo.map, p, 1, 0xc100 + p);
 	igt_waitchildren();
 	for (size_t p = 1; p < 16; p += 2)
 		obj_expect(&o, p, 1, 0xc100 + p);
 	/* Pages 11, 13 and 15 were written by both. */
 	for (size_t p = 10; p <= 20; p++)
-		obj_put(&o, o.map, p, 2, 0xa100 + p);
+		obj_put(&o, o.bo.map, p, 2, 0xa100 + p);
 	igt_assert_eq_u64(count_written(&o), 16);
-	sync_check(fd, &o, o.map, COPIED_UNMAPPED);
+	sync_check(fd, &o, o.bo.map, COPIED_UNMAPPED);
 
 	/* The parent's mapping is tracked as before. */
 	for (size_t p = 25; p < 28; p++)
-		obj_put(&o, o.map, p, 3, 0xa200 + p);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+		obj_put(&o, o.bo.map, p, 3, 0xa200 + p);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	obj_free(fd, &o);
 }
 
@@ -771,20 +770,20 @@ static void test_multi_process(int fd, uint32_t track)
 	}
 	/* Child c is process c + 1; the parent is process 0. */
 	igt_fork(c, MP_PROCS - 1)
-		mp_child(fd, o.handle, c + 1, ready[c + 1][1], go[c + 1][0]);
+		mp_child(fd, o.bo.handle, c + 1, ready[c + 1][1], go[c + 1][0]);
 	/* Mapped after the fork: the children have no copy of it. */
-	o.map = vcoh_bo_map(fd, o.handle, MP_PAGES * ps,
-			    PROT_READ | PROT_WRITE);
+	o.bo.map = vcoh_bo_map(fd, o.bo.handle, MP_PAGES * ps,
+			       PROT_READ | PROT_WRITE);
 
 	for (unsigned int round = 0; round < 2; round++) {
-		mp_write(o.map, &o, round, 0);
+		mp_write(o.bo.map, &o, round, 0);
 		for (unsigned int k = 1; k < MP_PROCS; k++) {
 			igt_assert_f(wait_byte(ready[k][0]),
 				     "child %u did not write\n", k);
 			mp_write(NULL, &o, round, k);
 		}
 		igt_assert_eq_u64(count_written(&o), 24);
-		sync_check(fd, &o, o.map, COPIED_EXACT);
+		sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 		for (unsigned int k = 1; k < MP_PROCS; k++)
 			igt_assert(send_byte(go[k][1]));
 	}
@@ -796,7 +795,7 @@ static void test_multi_process(int fd, uint32_t track)
 		close(go[k][1]);
 	}
 	/* Their exit unmapped their mappings: nothing written, though. */
-	sync_check(fd, &o, o.map, COPIED_UNMAPPED);
+	sync_check(fd, &o, o.bo.map, COPIED_UNMAPPED);
 	obj_free(fd, &o);
 }
 
@@ -804,15 +803,15 @@ static void test_multi_process(int fd, uint32_t track)
 static void test_munmap_between(int fd, uint32_t track)
 {
 	struct obj o = obj_new(fd, 32, track, true);
-	size_t size = o.npages * ps;
+	size_t size = o.bo.npages * ps;
 
 	for (unsigned int round = 0; round < 4; round++) {
-		uint8_t *b = vcoh_bo_map(fd, o.handle, size,
+		uint8_t *b = vcoh_bo_map(fd, o.bo.handle, size,
 					 PROT_READ | PROT_WRITE);
 
-		for (size_t p = round; p < o.npages; p += 5)
+		for (size_t p = round; p < o.bo.npages; p += 5)
 			obj_put(&o, b, p, round, 0x7000 + round * 64 + p);
-		obj_put(&o, o.map, (round * 7 + 3) % o.npages, round + 8,
+		obj_put(&o, o.bo.map, (round * 7 + 3) % o.bo.npages, round + 8,
 			0x7800 + round);
 		if (round & 1) {
 			/* A hole first, then writes on both sides of it. */
@@ -824,12 +823,12 @@ static void test_munmap_between(int fd, uint32_t track)
 		} else {
 			igt_assert_eq(munmap(b, size), 0);
 		}
-		sync_check(fd, &o, o.map, COPIED_UNMAPPED);
+		sync_check(fd, &o, o.bo.map, COPIED_UNMAPPED);
 	}
 	/* Nothing unmapped since: exact again. */
-	for (size_t p = 0; p < o.npages; p += 6)
-		obj_put(&o, o.map, p, 30, 0x7f00 + p);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+	for (size_t p = 0; p < o.bo.npages; p += 6)
+		obj_put(&o, o.bo.map, p, 30, 0x7f00 + p);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	obj_free(fd, &o);
 }
 
@@ -837,32 +836,32 @@ static void test_munmap_between(int fd, uint32_t track)
 static void test_mremap_between(int fd, uint32_t track)
 {
 	struct obj o = obj_new(fd, 32, track, true);
-	size_t size = o.npages * ps;
+	size_t size = o.bo.npages * ps;
 
 	for (unsigned int round = 0; round < 4; round++) {
-		size_t before = (round * 5 + 1) % o.npages;
+		size_t before = (round * 5 + 1) % o.bo.npages;
 		uint8_t *moved;
 		void *target;
 
-		obj_put(&o, o.map, before, round, 0x8000 + round);
-		obj_put(&o, o.map, 31 - round, round, 0x8100 + round);
+		obj_put(&o, o.bo.map, before, round, 0x8000 + round);
+		obj_put(&o, o.bo.map, 31 - round, round, 0x8100 + round);
 		/* Onto a reserved range, so that it really moves. */
 		target = mmap(NULL, size, PROT_NONE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		igt_assert(target != MAP_FAILED);
-		moved = mremap(o.map, size, size,
+		moved = mremap(o.bo.map, size, size,
 			       MREMAP_MAYMOVE | MREMAP_FIXED, target);
 		igt_assert(moved == target);
-		o.map = moved;
-		igt_assert_eq_u32(get(o.map, before, round), 0x8000 + round);
-		obj_put(&o, o.map, before, round + 8, 0x8200 + round);
-		for (size_t p = round + 2; p < o.npages; p += 7)
-			obj_put(&o, o.map, p, round + 16, 0x8300 + p);
-		sync_check(fd, &o, o.map, COPIED_UNMAPPED);
+		o.bo.map = moved;
+		igt_assert_eq_u32(get(o.bo.map, before, round), 0x8000 + round);
+		obj_put(&o, o.bo.map, before, round + 8, 0x8200 + round);
+		for (size_t p = round + 2; p < o.bo.npages; p += 7)
+			obj_put(&o, o.bo.map, p, round + 16, 0x8300 + p);
+		sync_check(fd, &o, o.bo.map, COPIED_UNMAPPED);
 	}
-	for (size_t p = 3; p < o.npages; p += 4)
-		obj_put(&o, o.map, p, 30, 0x8f00 + p);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+	for (size_t p = 3; p < o.bo.npages; p += 4)
+		obj_put(&o, o.bo.map, p, 30, 0x8f00 + p);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	obj_free(fd, &o);
 }
 
@@ -878,34 +877,34 @@ static void protect(uint8_t *addr, size_t len, int prot)
 static void test_mprotect_between(int fd, uint32_t track)
 {
 	struct obj o = obj_new(fd, 32, track, true);
-	size_t size = o.npages * ps;
+	size_t size = o.bo.npages * ps;
 	const int rw = PROT_READ | PROT_WRITE;
 
 	for (unsigned int round = 0; round < 3; round++) {
 		uint32_t base = 0x9000 + round * 0x100;
 
-		for (size_t p = round; p < o.npages; p += 3)
-			obj_put(&o, o.map, p, round, base + p);
-		protect(o.map, size, PROT_READ);
-		compare(o.map, o.shadow, o.npages, "read-only mapping");
-		sync_check(fd, &o, o.map, COPIED_EXACT);
-		protect(o.map, size, rw);
+		for (size_t p = round; p < o.bo.npages; p += 3)
+			obj_put(&o, o.bo.map, p, round, base + p);
+		protect(o.bo.map, size, PROT_READ);
+		compare(o.bo.map, o.shadow, o.bo.npages, "read-only mapping");
+		sync_check(fd, &o, o.bo.map, COPIED_EXACT);
+		protect(o.bo.map, size, rw);
 		/* The pages written before, and others. */
-		for (size_t p = round; p < o.npages; p += 2)
-			obj_put(&o, o.map, p, round + 4, base + 0x40 + p);
-		sync_check(fd, &o, o.map, COPIED_EXACT);
+		for (size_t p = round; p < o.bo.npages; p += 2)
+			obj_put(&o, o.bo.map, p, round + 4, base + 0x40 + p);
+		sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 
 		/* Part of it: pages [4, 12) read-only, the rest written. */
-		protect(o.map + 4 * ps, 8 * ps, PROT_READ);
-		obj_put(&o, o.map, 1, round + 8, base + 0x80);
-		obj_put(&o, o.map, 12, round + 8, base + 0x81);
-		obj_put(&o, o.map, 30, round + 8, base + 0x82);
-		sync_check(fd, &o, o.map, COPIED_EXACT);
-		protect(o.map + 4 * ps, 8 * ps, rw);
+		protect(o.bo.map + 4 * ps, 8 * ps, PROT_READ);
+		obj_put(&o, o.bo.map, 1, round + 8, base + 0x80);
+		obj_put(&o, o.bo.map, 12, round + 8, base + 0x81);
+		obj_put(&o, o.bo.map, 30, round + 8, base + 0x82);
+		sync_check(fd, &o, o.bo.map, COPIED_EXACT);
+		protect(o.bo.map + 4 * ps, 8 * ps, rw);
 		for (size_t p = 4; p < 12; p += 3)
-			obj_put(&o, o.map, p, round + 12, base + 0xc0 + p);
-		obj_put(&o, o.map, 12, round + 12, base + 0xd0);
-		sync_check(fd, &o, o.map, COPIED_EXACT);
+			obj_put(&o, o.bo.map, p, round + 12, base + 0xc0 + p);
+		obj_put(&o, o.bo.map, 12, round + 12, base + 0xd0);
+		sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	}
 	obj_free(fd, &o);
 }
@@ -999,7 +998,7 @@ static void *cwriter_thread(void *arg)
 	for (uint32_t seq = 1; !race_stopped(w->rc); seq++) {
 		struct obj *o = w->o[seq & 1];
 
-		obj_put(o, o->map, (seq >> 1) % o->npages, seq >> 6, seq);
+		obj_put(o, o->bo.map, (seq >> 1) % o->bo.npages, seq >> 6, seq);
 		w->writes++;
 		if (!(seq % 256))
 			race_check(w->rc, csub_total(w->subs[0]) >= CSUB_MIN &&
@@ -1019,13 +1018,13 @@ static void test_concurrent_submit(int fd, uint32_t track)
 	struct obj a = obj_new(fd, 32, track, true);
 	struct obj b = obj_new(fd, 32, track, true);
 	int fd2 = drm_open_vcoh();
-	uint32_t a2 = gem_open_name(fd2, flink(fd, a.handle));
-	uint32_t b2 = gem_open_name(fd2, flink(fd, b.handle));
+	uint32_t a2 = gem_open_name(fd2, flink(fd, a.bo.handle));
+	uint32_t b2 = gem_open_name(fd2, flink(fd, b.bo.handle));
 	struct drm_vcoh_stats sa0, sb0, sa1, sb1;
 	struct race rc;
 	struct csub c1 = {
 		.fd = fd,
-		.lists = { { a.handle, b.handle }, { a.handle } },
+		.lists = { { a.bo.handle, b.bo.handle }, { a.bo.handle } },
 		.counts = { 2, 1 },
 		.rc = &rc,
 	};
@@ -1040,12 +1039,12 @@ static void test_concurrent_submit(int fd, uint32_t track)
 		.subs = { &c1, &c2 },
 		.rc = &rc,
 	};
-	uint32_t both[2] = { a.handle, b.handle };
+	uint32_t both[2] = { a.bo.handle, b.bo.handle };
 	unsigned long on_a, on_b;
 	pthread_t t1, t2, tw;
 
-	vcoh_stats(fd, a.handle, &sa0);
-	vcoh_stats(fd, b.handle, &sb0);
+	vcoh_stats(fd, a.bo.handle, &sa0);
+	vcoh_stats(fd, b.bo.handle, &sb0);
 	race_start(&rc);
 	igt_assert_eq(pthread_create(&tw, NULL, cwriter_thread, &w), 0);
 	igt_assert_eq(pthread_create(&t1, NULL, csub_thread, &c1), 0);
@@ -1064,14 +1063,14 @@ static void test_concurrent_submit(int fd, uint32_t track)
 	igt_assert_cmpu64(w.writes, >=, <, CSUB_MIN_WRITES);
 
 	vcoh_submit(fd, both, 2, NULL);
-	check_obj(fd, &a, a.map);
-	check_obj(fd, &b, b.map);
+	check_obj(fd, &a, a.bo.map);
+	check_obj(fd, &b, b.bo.map);
 
 	/* Every submit that took an object counted once for it. */
 	on_a = c1.done[0] + c1.done[1] + c2.done[0] + 1;
 	on_b = c1.done[0] + c2.done[0] + c2.done[1] + 1;
-	vcoh_stats(fd, a.handle, &sa1);
-	vcoh_stats(fd, b.handle, &sb1);
+	vcoh_stats(fd, a.bo.handle, &sa1);
+	vcoh_stats(fd, b.bo.handle, &sb1);
 	igt_assert_eq_u64(sa1.submits - sa0.submits, on_a);
 	igt_assert_eq_u64(sb1.submits - sb0.submits, on_b);
 
@@ -1105,10 +1104,10 @@ static void *dw_writer(void *arg)
 	for (uint32_t seq = 1; !race_stopped(&r->rc); seq++) {
 		size_t page = seq % r->half;
 
-		obj_put(o, o->map, page, seq / r->half, seq);
+		obj_put(o, o->bo.map, page, seq / r->half, seq);
 		/* Reads fault the device's data in while it changes. */
 		if (!(seq % 16))
-			sink += get(o->map, r->half + page, seq);
+			sink += get(o->bo.map, r->half + page, seq);
 		__atomic_add_fetch(&r->writes, 1, __ATOMIC_RELEASE);
 	}
 	r->sink = sink;
@@ -1122,10 +1121,10 @@ static void *dw_filler(void *arg)
 
 	for (uint32_t i = 1; !race_stopped(&r->rc); i++) {
 		struct drm_vcoh_device_write dw = {
-			.handle = r->o->handle,
+			.handle = r->o->bo.handle,
 			.flags = VCOH_DEVICE_WRITE_FILL,
 			.offset = r->half * ps,
-			.size = (r->o->npages - r->half) * ps,
+			.size = (r->o->bo.npages - r->half) * ps,
 			.value = 0xf0000000u | i,
 		};
 		int ret = __vcoh_device_write(r->fd, &dw);
@@ -1181,7 +1180,7 @@ static void test_device_write_vs_cpu(int fd, uint32_t track)
 	o = obj_new(fd, DW_PAGES, track, true);
 	r.o = &o;
 	r.half = DW_PAGES / 2;
-	vcoh_stats(fd, o.handle, &s0);
+	vcoh_stats(fd, o.bo.handle, &s0);
 
 	race_start(&r.rc);
 	igt_assert_eq(start_pinned(&writer, 0, dw_writer, &r), 0);
@@ -1200,18 +1199,18 @@ static void test_device_write_vs_cpu(int fd, uint32_t track)
 		     strerror(-r.err));
 	igt_assert_cmpu64(r.fills, >=, <, DW_MIN_FILLS);
 	igt_assert_cmpu64(r.writes, >=, <, DW_MIN_WRITES);
-	vcoh_stats(fd, o.handle, &s1);
+	vcoh_stats(fd, o.bo.handle, &s1);
 	igt_assert_eq_u64(s1.device_writes - s0.device_writes, r.fills);
 
 	/* The writer's half holds its last writes... */
-	compare(o.map, o.shadow, r.half, "CPU view of the written half");
+	compare(o.bo.map, o.shadow, r.half, "CPU view of the written half");
 	/* ... the device's, its last fill. */
-	for (size_t p = r.half; p < o.npages; p++)
+	for (size_t p = r.half; p < o.bo.npages; p++)
 		for (size_t i = 0; i < page_words(); i++)
 			obj_expect(&o, p, i, r.last_fill);
-	compare(o.map + r.half * ps, o.shadow + r.half * ps,
-		o.npages - r.half, "CPU view of the filled half");
-	sync_check(fd, &o, o.map, COPIED_ANY);
+	compare(o.bo.map + r.half * ps, o.shadow + r.half * ps,
+		o.bo.npages - r.half, "CPU view of the filled half");
+	sync_check(fd, &o, o.bo.map, COPIED_ANY);
 	obj_free(fd, &o);
 }
 
@@ -1403,44 +1402,44 @@ static void test_close_fd_while_mapped(int fd, uint32_t track)
 	uint32_t hk;
 
 	for (size_t p = 0; p < 32; p += 3)
-		obj_put(&o, o.map, p, 0, 0xb000 + p);
+		obj_put(&o, o.bo.map, p, 0, 0xb000 + p);
 	for (size_t p = 0; p < 16; p += 2)
-		obj_put(&lone, lone.map, p, 0, 0xb100 + p);
-	hk = gem_open_name(fd, flink(fd2, o.handle));
+		obj_put(&lone, lone.bo.map, p, 0, 0xb100 + p);
+	hk = gem_open_name(fd, flink(fd2, o.bo.handle));
 	igt_assert_eq(drm_close_driver(fd2), 0);
 
 	for (size_t p = 1; p < 32; p += 4)
-		obj_put(&o, o.map, p, 1, 0xb200 + p);
+		obj_put(&o, o.bo.map, p, 1, 0xb200 + p);
 	for (size_t p = 1; p < 16; p += 2)
-		obj_put(&lone, lone.map, p, 1, 0xb300 + p);
-	compare(lone.map, lone.shadow, lone.npages, "orphaned mapping");
+		obj_put(&lone, lone.bo.map, p, 1, 0xb300 + p);
+	compare(lone.bo.map, lone.shadow, lone.bo.npages, "orphaned mapping");
 	/* fd2's handle to it went with the file: this one is ours. */
-	o.handle = hk;
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+	o.bo.handle = hk;
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 
 	/* The last mappings of the closed file go. */
-	igt_assert_eq(munmap(lone.map, lone.npages * ps), 0);
-	lone.map = NULL;
-	lone.handle = 0;
+	igt_assert_eq(munmap(lone.bo.map, lone.bo.npages * ps), 0);
+	lone.bo.map = NULL;
+	lone.bo.handle = 0;
 	obj_free(fd2, &lone);
 	for (size_t p = 2; p < 32; p += 5)
-		obj_put(&o, o.map, p, 2, 0xb400 + p);
-	igt_assert_eq(munmap(o.map, o.npages * ps), 0);
-	o.map = vcoh_bo_map(fd, o.handle, o.npages * ps,
-			    PROT_READ | PROT_WRITE);
-	sync_check(fd, &o, o.map, COPIED_UNMAPPED);
+		obj_put(&o, o.bo.map, p, 2, 0xb400 + p);
+	igt_assert_eq(munmap(o.bo.map, o.bo.npages * ps), 0);
+	o.bo.map = vcoh_bo_map(fd, o.bo.handle, o.bo.npages * ps,
+			       PROT_READ | PROT_WRITE);
+	sync_check(fd, &o, o.bo.map, COPIED_UNMAPPED);
 
 	/* The device opens again and works. */
 	fd3 = drm_open_vcoh();
 	again = obj_new(fd3, 16, track, true);
 	for (size_t p = 0; p < 16; p += 3)
-		obj_put(&again, again.map, p, 0, 0xb500 + p);
-	sync_check(fd3, &again, again.map, COPIED_EXACT);
+		obj_put(&again, again.bo.map, p, 0, 0xb500 + p);
+	sync_check(fd3, &again, again.bo.map, COPIED_EXACT);
 	obj_free(fd3, &again);
 	igt_assert_eq(drm_close_driver(fd3), 0);
 
-	obj_put(&o, o.map, 7, 3, 0xb600);
-	sync_check(fd, &o, o.map, COPIED_EXACT);
+	obj_put(&o, o.bo.map, 7, 3, 0xb600);
+	sync_check(fd, &o, o.bo.map, COPIED_EXACT);
 	obj_free(fd, &o);
 }
 
