@@ -499,15 +499,8 @@ static long __ptedirty_clean(struct address_space *mapping,
 		.end = 0,
 	};
 	ret = ptedirty_walk_mapping(mapping, first_index, nr, &w, ctx);
-	if (w.end > w.start) {
-		if (rec->start >= rec->end) {
-			rec->start = w.start;
-			rec->end = w.end;
-		} else {
-			rec->start = min(rec->start, w.start);
-			rec->end = max(rec->end, w.end);
-		}
-	}
+	if (w.end > w.start)
+		ptedirty_record_widen(rec, w.start, w.end);
 	return ret;
 }
 

@@ -58,14 +58,7 @@ long ptedirty_record_write(struct ptedirty_record *rec, pgoff_t first_index,
 	end = first + nr;
 	for (i = first; i < end; i++)
 		added += !__test_and_set_bit(i, rec->bitmap);
-
-	if (rec->start >= rec->end) {
-		rec->start = first;
-		rec->end = end;
-	} else {
-		rec->start = min(rec->start, first);
-		rec->end = max(rec->end, end);
-	}
+	ptedirty_record_widen(rec, first, end);
 	return added;
 }
 EXPORT_SYMBOL_GPL(ptedirty_record_write);

@@ -6,6 +6,7 @@
 #ifndef _MM_PTEDIRTY_INTERNAL_H
 #define _MM_PTEDIRTY_INTERNAL_H
 
+#include <linux/minmax.h>
 #include <linux/ptedirty.h>
 
 /* Above a span of this many pages pending in one mm, flush the whole mm. */
@@ -25,6 +26,19 @@
  */
 int ptedirty_check_contract(struct ptedirty_ctx *ctx,
 			    struct address_space *mapping);
+
+/* Widen @rec's [start, end) to cover [@start, @end), which is not empty. */
+static inline void ptedirty_record_widen(struct ptedirty_record *rec,
+					 pgoff_t start, pgoff_t end)
+{
+	if (rec->start >= rec->end) {
+		rec->start = start;
+		rec->end = end;
+	} else {
+		rec->start = min(rec->start, start);
+		rec->end = max(rec->end, end);
+	}
+}
 
 long ptedirty_wrprotect(struct address_space *mapping, pgoff_t first_index,
 			pgoff_t nr, struct ptedirty_ctx *ctx);
