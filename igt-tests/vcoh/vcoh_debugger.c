@@ -23,7 +23,44 @@
 
 #include "igt.h"
 #include "igt_vcoh.h"
+#include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
+
+/**
+ * TEST: vcoh debugger
+ * Description: Debuggers read and write vcoh objects through vm_ops->access;
+ *    what they write reaches the device, recorded as written.
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: DRM
+ * Functionality: debugger access
+ * Test category: functionality test
+ * Feature: vcoh
+ *
+ * SUBTEST: ptrace
+ * Description: ptrace reads and writes a mapping; the device gets the
+ *    writes. Dynamic subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: procfs
+ * Description: /proc/pid/mem reads and writes a mapping; the device gets
+ *    them. Dynamic subtests: one per tracking mode: pagetable, mkwrite.
+ *
+ * SUBTEST: gdb
+ * Description: gdb prints and sets a word of an object; the device gets it.
+ *
+ * SUBTEST: beyond-end
+ * Description: Accesses past the object's end fail and record nothing.
+ *
+ * SUBTEST: read-only-mapping
+ * Description: A read-only mapping is read, never written.
+ *
+ * SUBTEST: after-unmap
+ * Description: Accesses after the object is unmapped fail.
+ *
+ * SUBTEST: after-close
+ * Description: A closed object is reached through its mapping until that
+ *    goes.
+ */
 
 IGT_TEST_DESCRIPTION("Debuggers read and write vcoh objects; their writes reach the device.");
 
@@ -35,14 +72,6 @@ IGT_TEST_DESCRIPTION("Debuggers read and write vcoh objects; their writes reach 
 			"-iex 'set auto-solib-add off'"
 
 static size_t ps;
-
-static const struct {
-	const char *name;
-	uint32_t track;
-} modes[] = {
-	{ "pagetable", VCOH_BO_TRACK_PAGETABLE },
-	{ "mkwrite", VCOH_BO_TRACK_MKWRITE },
-};
 
 /*
  * A process with the object mapped: it maps the first @pages pages of
@@ -530,6 +559,13 @@ static void require_gdb(void)
 		      "%s does not run on this machine\n", GDB);
 }
 
+static const struct vcoh_mode_case per_mode[] = {
+	{ "ptrace", "ptrace reads and writes a mapping; the device gets the writes.",
+	  test_ptrace },
+	{ "procfs", "/proc/pid/mem reads and writes a mapping; the device gets them.",
+	  test_procfs },
+};
+
 igt_main
 {
 	int fd = -1;
@@ -539,15 +575,7 @@ igt_main
 		ps = sysconf(_SC_PAGESIZE);
 	}
 
-	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
-		igt_describe("ptrace reads and writes a mapping; the device gets the writes.");
-		igt_subtest_f("ptrace-%s", modes[m].name)
-			test_ptrace(fd, modes[m].track);
-
-		igt_describe("/proc/pid/mem reads and writes a mapping; the device gets them.");
-		igt_subtest_f("procfs-%s", modes[m].name)
-			test_procfs(fd, modes[m].track);
-	}
+	vcoh_mode_subtests(&fd, per_mode, ARRAY_SIZE(per_mode), VCOH_MODES_FIXED);
 
 	igt_describe("gdb prints and sets a word of an object; the device gets it.");
 	igt_subtest("gdb") {
