@@ -36,8 +36,8 @@
  * Return: the number of bits newly set (0 when every page was recorded
  * already); -EINVAL, with nothing changed, for a NULL record or bitmap,
  * an empty or overflowing range or a record that does not cover it;
- * -ENOLCK, with a warning and nothing changed, when the calling task
- * does not hold the external lock.
+ * -ENOLCK, with a warning the first time, and nothing changed, when the
+ * calling task does not hold the external lock.
  */
 long ptedirty_record_write(struct ptedirty_record *rec, pgoff_t first_index,
 			   pgoff_t nr, struct ptedirty_ctx *ctx)

@@ -106,6 +106,8 @@ void ptedirty_flush_queue_stats(struct ptedirty_flush_queue *queue,
  * @gen: the newest generation the walks with this context queued or were
  *	covered by (another walk's range on the queue that is not flushed
  *	yet); pass it to ptedirty_flush_to_gen() before using what they reported
+ * @warned: a walk with this context was refused for not holding @lock and
+ *	warned; later refusals return the error without a warning
  *
  * The external lock is the one that serializes the caller's walks, its
  * fault and mkwrite handlers and the users of what the walks report. Every
@@ -117,6 +119,7 @@ struct ptedirty_ctx {
 	struct ptedirty_flush_queue *queue;
 	struct ww_mutex *lock;
 	s64 gen;
+	bool warned;
 };
 
 void ptedirty_ctx_init(struct ptedirty_ctx *ctx,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the dirty-tracking helpers: the flush queue, argument
- * validation and the lock contract. Built in like the helpers (they use an
- * mm of their own, made with mm_alloc()), so they run at boot.
+ * KUnit tests of the flush queue: merging, the ceiling, generations,
+ * pending counts and argument validation. Built in like the helpers (they
+ * use an mm of their own, made with mm_alloc()), so they run at boot.
  */
 
 #include <kunit/test.h>
@@ -17,16 +17,9 @@
 #include <linux/slab.h>
 
 #include "ptedirty_internal.h"
+#include "ptedirty_test.h"
 
-#define PG(n)	((unsigned long)(n) << PAGE_SHIFT)
-
-struct ptedirty_test_env {
-	struct ptedirty_flush_queue queue;
-	struct mm_struct *mm;
-	int mm_count;
-};
-
-static int ptedirty_test_init(struct kunit *test)
+int ptedirty_test_init(struct kunit *test)
 {
 	struct ptedirty_test_env *env =
 		kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
@@ -40,7 +33,7 @@ static int ptedirty_test_init(struct kunit *test)
 	return 0;
 }
 
-static void ptedirty_test_exit(struct kunit *test)
+void ptedirty_test_exit(struct kunit *test)
 {
 	struct ptedirty_test_env *env = test->priv;
 
@@ -51,7 +44,7 @@ static void ptedirty_test_exit(struct kunit *test)
 	mmput(env->mm);
 }
 
-static struct ptedirty_flush_stats
+struct ptedirty_flush_stats
 ptedirty_test_stats(struct ptedirty_test_env *env)
 {
 	struct ptedirty_flush_stats st;
@@ -167,7 +160,7 @@ static int ptedirty_test_local_calls(int ranges)
 }
 
 /* Make @mm look run by every online CPU: a flush of it is a shootdown. */
-static void ptedirty_test_run_everywhere(struct mm_struct *mm, bool on)
+void ptedirty_test_run_everywhere(struct mm_struct *mm, bool on)
 {
 	if (on)
 		cpumask_or(mm_cpumask(mm), mm_cpumask(mm), cpu_online_mask);
@@ -429,57 +422,6 @@ static void ptedirty_test_dead_mm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.range_flushes, 0);
 }
 
-/*
- * Spans of several mms that each need a shootdown go out as one batch
- * when the queue allows it (one IPI round), else one flush per mm.
- */
-static void ptedirty_test_cross_mm_batch(struct kunit *test)
-{
-	struct ptedirty_test_env *env = test->priv;
-	struct mm_struct *mm2 = mm_alloc();
-	struct ptedirty_flush_stats st;
-	bool batches;
-
-	KUNIT_ASSERT_NOT_NULL(test, mm2);
-	ptedirty_test_run_everywhere(env->mm, true);
-	ptedirty_test_run_everywhere(mm2, true);
-	batches = IS_ENABLED(CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) &&
-		  (IS_ENABLED(CONFIG_ARM64) || num_online_cpus() > 1);
-
-	env->queue.batch_min_mms = 0;
-	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_flush_queue_add(&env->queue, mm2, PG(0), PG(1));
-	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 2);
-	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 2);
-	st = ptedirty_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.range_flushes, 2);
-	KUNIT_EXPECT_EQ(test, st.batch_flushes, 0);
-
-	/* Re-arm: a remote per-mm flush drops the CPUs not running it. */
-	ptedirty_test_run_everywhere(env->mm, true);
-	ptedirty_test_run_everywhere(mm2, true);
-	env->queue.batch_min_mms = 2;
-	ptedirty_flush_queue_add(&env->queue, env->mm, PG(0), PG(1));
-	ptedirty_flush_queue_add(&env->queue, mm2, PG(10), PG(100));
-	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), batches ? 1 : 2);
-	st = ptedirty_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
-	KUNIT_EXPECT_EQ(test, st.batched_mms, batches ? 2 : 0);
-	/* The second flush reused the first one's entries. */
-	KUNIT_EXPECT_EQ(test, st.entries, 2);
-	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(mm2));
-
-	/* One mm alone is flushed by range, batch or not. */
-	ptedirty_flush_queue_add(&env->queue, mm2, PG(0), PG(1));
-	KUNIT_EXPECT_EQ(test, ptedirty_flush_all(&env->queue), 1);
-	st = ptedirty_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.batch_flushes, batches ? 1 : 0);
-
-	ptedirty_test_run_everywhere(env->mm, false);
-	ptedirty_test_run_everywhere(mm2, false);
-	mmput(mm2);
-}
-
 static void ptedirty_test_bad_input(struct kunit *test)
 {
 	struct ptedirty_test_env *env = test->priv;
@@ -516,77 +458,6 @@ static void ptedirty_test_bad_input(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
 }
 
-#define PTEDIRTY_TEST_THREADS		4
-#define PTEDIRTY_TEST_RANGES		500
-
-struct ptedirty_test_thread {
-	struct ptedirty_test_env *env;
-	struct completion done;
-	int misses;
-	int errors;
-};
-
-/* Queue random ranges, now and then flush to the last generation. */
-static int ptedirty_test_thread_fn(void *arg)
-{
-	struct ptedirty_test_thread *t = arg;
-	struct ptedirty_test_env *env = t->env;
-	unsigned int i;
-
-	for (i = 0; i < PTEDIRTY_TEST_RANGES; i++) {
-		unsigned long first = get_random_u32_below(256);
-		unsigned long len = 1 + get_random_u32_below(4);
-		s64 gen = ptedirty_flush_queue_add(&env->queue, env->mm,
-						   PG(first), PG(first + len));
-
-		if (gen <= 0) {
-			t->errors++;
-			continue;
-		}
-		if (i % 8)
-			continue;
-		if (ptedirty_flush_to_gen(&env->queue, gen) < 0)
-			t->errors++;
-		/* Whoever flushed it, the generation is flushed by now. */
-		if (smp_load_acquire(&env->queue.flushed_gen) < gen)
-			t->misses++;
-	}
-	complete(&t->done);
-	return 0;
-}
-
-static void ptedirty_test_concurrent(struct kunit *test)
-{
-	struct ptedirty_test_env *env = test->priv;
-	struct ptedirty_test_thread t[PTEDIRTY_TEST_THREADS];
-	struct ptedirty_flush_stats st;
-	unsigned int i;
-
-	for (i = 0; i < PTEDIRTY_TEST_THREADS; i++) {
-		struct task_struct *task;
-
-		t[i] = (struct ptedirty_test_thread){ .env = env };
-		init_completion(&t[i].done);
-		task = kthread_run(ptedirty_test_thread_fn, &t[i],
-				   "ptedirty_test/%u", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	}
-	for (i = 0; i < PTEDIRTY_TEST_THREADS; i++) {
-		wait_for_completion(&t[i].done);
-		KUNIT_EXPECT_EQ(test, t[i].misses, 0);
-		KUNIT_EXPECT_EQ(test, t[i].errors, 0);
-	}
-
-	/* Every range was queued; the rest flushes now, and nothing leaks. */
-	ptedirty_flush_all(&env->queue);
-	st = ptedirty_test_stats(env);
-	KUNIT_EXPECT_EQ(test, st.queued,
-			PTEDIRTY_TEST_THREADS * PTEDIRTY_TEST_RANGES);
-	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
-	KUNIT_EXPECT_EQ(test, env->queue.flushed_gen, env->queue.gen);
-	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
-}
-
 static struct kunit_case ptedirty_queue_cases[] = {
 	KUNIT_CASE(ptedirty_test_merge),
 	KUNIT_CASE(ptedirty_test_separate_ranges),
@@ -600,9 +471,7 @@ static struct kunit_case ptedirty_queue_cases[] = {
 	KUNIT_CASE(ptedirty_test_covered_walk),
 	KUNIT_CASE(ptedirty_test_flush_for_fault),
 	KUNIT_CASE(ptedirty_test_dead_mm),
-	KUNIT_CASE(ptedirty_test_cross_mm_batch),
 	KUNIT_CASE(ptedirty_test_bad_input),
-	KUNIT_CASE(ptedirty_test_concurrent),
 	{}
 };
 
@@ -613,264 +482,4 @@ static struct kunit_suite ptedirty_queue_suite = {
 	.test_cases = ptedirty_queue_cases,
 };
 
-/* The walkers: a mapping nobody maps, and a ww_mutex as the external lock. */
-static DEFINE_WW_CLASS(ptedirty_test_ww_class);
-
-struct ptedirty_walk_env {
-	struct address_space mapping;
-	struct ptedirty_flush_queue queue;
-	/* the walkers' external lock */
-	struct ww_mutex lock;
-	struct ptedirty_ctx ctx;
-	unsigned long bitmap[2];
-};
-
-static int ptedirty_walk_test_init(struct kunit *test)
-{
-	struct ptedirty_walk_env *env =
-		kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, env);
-	address_space_init_once(&env->mapping);
-	ptedirty_flush_queue_init(&env->queue);
-	ww_mutex_init(&env->lock, &ptedirty_test_ww_class);
-	ptedirty_ctx_init(&env->ctx, &env->queue, &env->lock);
-	test->priv = env;
-	return 0;
-}
-
-static void ptedirty_walk_test_exit(struct kunit *test)
-{
-	struct ptedirty_walk_env *env = test->priv;
-
-	ptedirty_flush_queue_fini(&env->queue);
-	ww_mutex_destroy(&env->lock);
-}
-
-static long ptedirty_test_clean(struct ptedirty_walk_env *env,
-				struct address_space *mapping, pgoff_t first,
-				pgoff_t nr, pgoff_t bitmap_pgoff,
-				unsigned long *bitmap, pgoff_t bits)
-{
-	struct ptedirty_record rec = {
-		.bitmap = bitmap,
-		.pgoff = bitmap_pgoff,
-		.bits = bits,
-	};
-
-	return ptedirty_clean(mapping, first, nr, &rec, &env->ctx);
-}
-
-static void ptedirty_test_walk_bad_input(struct kunit *test)
-{
-	struct ptedirty_walk_env *env = test->priv;
-	struct address_space *m = &env->mapping;
-	unsigned long *bm = env->bitmap;
-	struct ptedirty_record rec = { .bitmap = bm, .bits = 128 };
-	struct ptedirty_record at10 = { .bitmap = bm, .pgoff = 10,
-					.bits = 128 };
-	struct ptedirty_record no_bitmap = { .bits = 128 };
-
-	ww_mutex_lock(&env->lock, NULL);
-	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 0, &env->ctx), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, ULONG_MAX, 2, &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(NULL, 0, 1, &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 0, 0, 0, bm, 128),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_test_clean(env, m, ULONG_MAX, 2, 0, bm, 128),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, NULL, 0, 1, 0, bm, 128),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 0, 1, 0, NULL, 128),
-			-EINVAL);
-	/* The bitmap must cover the range, on both sides. */
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 5, 1, 10, bm, 128),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 10, 129, 10, bm, 128),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 200, 1, 10, bm, 128),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean(m, 0, 1, NULL, &env->ctx),
-			-EINVAL);
-	/* The combined walker checks the same. */
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_clean_wrprotect(m, 0, 0, &rec, &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_clean_wrprotect(m, 5, 1, &at10, &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_clean_wrprotect(m, 0, 1, &no_bitmap,
-						 &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_clean_wrprotect(m, 0, 1, NULL, &env->ctx),
-			-EINVAL);
-
-	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, 0, 0, &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, ULONG_MAX, 2, &env->ctx),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(NULL, 0, 1, &env->ctx),
-			-EINVAL);
-
-	/* The same calls, valid: nothing maps the mapping, nothing changes. */
-	KUNIT_EXPECT_EQ(test, ptedirty_count_mapped(m, 0, ULONG_MAX, &env->ctx),
-			0);
-	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(m, 0, 1, &env->ctx), 0);
-	KUNIT_EXPECT_EQ(test, ptedirty_test_clean(env, m, 10, 128, 10, bm, 128),
-			0);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_clean_wrprotect(m, 0, 1, &rec, &env->ctx), 0);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_test_clean(env, m, ULONG_MAX, 1, ULONG_MAX - 1,
-					    bm, 2),
-			0);
-	ww_mutex_unlock(&env->lock);
-	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
-	KUNIT_EXPECT_GE(test, rec.start, rec.end);
-}
-
-static void ptedirty_test_walk_unlocked(struct kunit *test)
-{
-	struct ptedirty_walk_env *env = test->priv;
-	struct ptedirty_record rec = { .bitmap = env->bitmap, .bits = 128 };
-	long wp, clean, both, count;
-
-	/*
-	 * Without the external lock a walk warns once and returns an
-	 * error before it touches anything. The marker lines let the
-	 * guest-log rule accept this one warning.
-	 */
-	pr_info("expect-warning-begin: ptedirty_check_contract\n");
-	wp = ptedirty_wrprotect(&env->mapping, 0, 1, &env->ctx);
-	clean = ptedirty_test_clean(env, &env->mapping, 0, 1, 0, env->bitmap,
-				    128);
-	both = ptedirty_clean_wrprotect(&env->mapping, 0, 1, &rec, &env->ctx);
-	count = ptedirty_count_mapped(&env->mapping, 0, 1, &env->ctx);
-	pr_info("expect-warning-end\n");
-
-	KUNIT_EXPECT_EQ(test, count, -ENOLCK);
-	KUNIT_EXPECT_EQ(test, wp, -ENOLCK);
-	KUNIT_EXPECT_EQ(test, clean, -ENOLCK);
-	KUNIT_EXPECT_EQ(test, both, -ENOLCK);
-	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
-	KUNIT_EXPECT_EQ(test, env->bitmap[0], 0);
-
-	/* A context that was never set up is refused too. */
-	pr_info("expect-warning-begin: ptedirty_check_contract\n");
-	wp = ptedirty_wrprotect(&env->mapping, 0, 1, NULL);
-	pr_info("expect-warning-end\n");
-	KUNIT_EXPECT_EQ(test, wp, -EINVAL);
-}
-
-/* Holds the test's external lock until told to let go. */
-struct ptedirty_lock_holder {
-	struct ww_mutex *lock;
-	struct completion locked;
-	struct completion release;
-	struct completion done;
-};
-
-static int ptedirty_lock_holder_fn(void *data)
-{
-	struct ptedirty_lock_holder *h = data;
-
-	ww_mutex_lock(h->lock, NULL);
-	complete(&h->locked);
-	wait_for_completion(&h->release);
-	ww_mutex_unlock(h->lock);
-	complete(&h->done);
-	return 0;
-}
-
-/* Every walker, with @ctx, while another task holds its lock. */
-static void ptedirty_test_walk_busy(struct kunit *test,
-				    struct ptedirty_walk_env *env,
-				    struct ptedirty_ctx *ctx,
-				    struct ptedirty_lock_holder *h)
-{
-	struct ptedirty_record rec = { .bitmap = env->bitmap, .bits = 128 };
-	struct task_struct *t;
-	long ret[4];
-
-	init_completion(&h->locked);
-	init_completion(&h->release);
-	init_completion(&h->done);
-	t = kthread_run(ptedirty_lock_holder_fn, h, "ptedirty_lock_holder");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	wait_for_completion(&h->locked);
-
-	pr_info("expect-warning-begin: ptedirty_check_contract\n");
-	ret[0] = ptedirty_wrprotect(&env->mapping, 0, 1, ctx);
-	ret[1] = ptedirty_clean(&env->mapping, 0, 1, &rec, ctx);
-	ret[2] = ptedirty_clean_wrprotect(&env->mapping, 0, 1, &rec, ctx);
-	ret[3] = ptedirty_count_mapped(&env->mapping, 0, 1, ctx);
-	pr_info("expect-warning-end\n");
-	complete(&h->release);
-	wait_for_completion(&h->done);
-
-	KUNIT_EXPECT_EQ(test, ret[0], -ENOLCK);
-	KUNIT_EXPECT_EQ(test, ret[1], -ENOLCK);
-	KUNIT_EXPECT_EQ(test, ret[2], -ENOLCK);
-	KUNIT_EXPECT_EQ(test, ret[3], -ENOLCK);
-	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
-	KUNIT_EXPECT_GE(test, rec.start, rec.end);
-}
-
-/*
- * The lock is held, but by another task: "locked" is not enough, the
- * walks are refused as if nobody held it.
- */
-static void ptedirty_test_walk_lock_busy(struct kunit *test)
-{
-	struct ptedirty_walk_env *env = test->priv;
-	struct ptedirty_lock_holder h = { .lock = &env->lock };
-
-	ptedirty_test_walk_busy(test, env, &env->ctx, &h);
-
-	/* Held by the caller, the same context walks. */
-	ww_mutex_lock(&env->lock, NULL);
-	KUNIT_EXPECT_EQ(test,
-			ptedirty_wrprotect(&env->mapping, 0, 1, &env->ctx), 0);
-	ww_mutex_unlock(&env->lock);
-}
-
-static void ptedirty_test_walk_no_queue(struct kunit *test)
-{
-	struct ptedirty_walk_env *env = test->priv;
-	struct ptedirty_record rec = { .bitmap = env->bitmap, .bits = 128 };
-	struct ptedirty_ctx ctx;
-
-	/* Without a queue a walk flushes before it returns: the one-call form. */
-	ptedirty_ctx_init(&ctx, NULL, &env->lock);
-	ww_mutex_lock(&env->lock, NULL);
-	KUNIT_EXPECT_EQ(test, ptedirty_wrprotect(&env->mapping, 0, 16, &ctx),
-			0);
-	KUNIT_EXPECT_EQ(test, ptedirty_clean(&env->mapping, 0, 16, &rec, &ctx),
-			0);
-	ww_mutex_unlock(&env->lock);
-	KUNIT_EXPECT_EQ(test, ctx.gen, 0);
-	KUNIT_EXPECT_GE(test, rec.start, rec.end);
-	KUNIT_EXPECT_EQ(test, env->queue.gen, 0);
-}
-
-static struct kunit_case ptedirty_walk_cases[] = {
-	KUNIT_CASE(ptedirty_test_walk_bad_input),
-	KUNIT_CASE(ptedirty_test_walk_no_queue),
-	KUNIT_CASE(ptedirty_test_walk_unlocked),
-	KUNIT_CASE(ptedirty_test_walk_lock_busy),
-	{}
-};
-
-static struct kunit_suite ptedirty_walk_suite = {
-	.name = "ptedirty_walk",
-	.init = ptedirty_walk_test_init,
-	.exit = ptedirty_walk_test_exit,
-	.test_cases = ptedirty_walk_cases,
-};
-
-kunit_test_suites(&ptedirty_queue_suite, &ptedirty_walk_suite);
+kunit_test_suite(ptedirty_queue_suite);
