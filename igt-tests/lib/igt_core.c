@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -87,6 +88,16 @@ void igt_kmsg(const char *format, ...)
 	vfprintf(kmsg, format, ap);
 	va_end(ap);
 	fclose(kmsg);
+}
+
+void igt_emit_ignore_dmesg_regex(const char *regex)
+{
+	regex_t re;
+
+	igt_assert_f(regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) == 0,
+		     "Error in regexp: %s\n", regex);
+	regfree(&re);
+	igt_kmsg(KMSG_INFO "add ignored dmesg regex: %s\n", regex);
 }
 
 /*

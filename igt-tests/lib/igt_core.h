@@ -229,6 +229,14 @@ __attribute__((format(printf, 1, 2))) void igt_kmsg(const char *format, ...);
 #define KMSG_INFO	"<6>[IGT] "
 #define KMSG_DEBUG	"<7>[IGT] "
 
+/*
+ * Tells the runner to ignore the kernel-log lines that match @regex (an
+ * extended regular expression) until the next subtest or dynamic subtest
+ * starts: for a test that makes the kernel warn on purpose. Asserts that
+ * @regex compiles.
+ */
+void igt_emit_ignore_dmesg_regex(const char *regex);
+
 /* Assertions and requirements. */
 #define igt_assert(expr) do { \
 	if (!(expr)) \

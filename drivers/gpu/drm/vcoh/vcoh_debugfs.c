@@ -3,11 +3,12 @@
  * vcoh debugfs:
  * stats: the device's counters, as DRM_IOCTL_VCOH_STATS returns them.
  * bos: a line of counters per live object.
- * contract_check: a self-test of the dirty helpers' lock contract.
- * Writing the mmap offset of a tracked object makes the driver scan it
- * without holding its dma_resv lock, breaking the contract on purpose.
- * The helpers must refuse with -ENOLCK, which the write returns, and
- * change no pte; the IGT tests check both.
+ * contract_check, with CONFIG_DRM_VCOH_CONTRACT_TEST only: a self-test of
+ * the dirty helpers' lock contract. Writing the mmap offset of a tracked
+ * object makes the driver scan it without holding its dma_resv lock,
+ * breaking the contract on purpose. The helpers must refuse with -ENOLCK,
+ * which the write returns, change no pte and warn once for the object;
+ * IGT's vcoh_contract checks all three.
  * secondary_mmu: a stand-in secondary MMU for tests, see
  * vcoh_secondary_mmu.c.
  * scan_timing: for the benchmark. Writing "<mmap offset> scan" times the
@@ -288,8 +289,9 @@ void vcoh_debugfs_init(struct drm_minor *minor)
 	/* 0 flushes mm by mm, as the benchmark compares. */
 	debugfs_create_u32("flush_batch_min_mms", 0600, minor->debugfs_root,
 			   &vdev->flush_queue.batch_min_mms);
-	debugfs_create_file("contract_check", 0200, minor->debugfs_root,
-			    minor->dev, &vcoh_contract_check_fops);
+	if (IS_ENABLED(CONFIG_DRM_VCOH_CONTRACT_TEST))
+		debugfs_create_file("contract_check", 0200, minor->debugfs_root,
+				    minor->dev, &vcoh_contract_check_fops);
 	debugfs_create_file("scan_timing", 0600, minor->debugfs_root,
 			    minor->dev, &vcoh_scan_timing_fops);
 	vcoh_secondary_mmu_debugfs(minor->debugfs_root);
