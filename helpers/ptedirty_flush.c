@@ -229,6 +229,7 @@ s64 ptedirty_flush_queue_add_walk(struct ptedirty_flush_queue *queue,
 	queue->stats.queued++;
 	if (!e && !new) {
 		/* No memory to queue the range: flush it right away. */
+		queue->stats.alloc_failures++;
 		queue->stats.range_flushes++;
 		queue->stats.pages_flushed += (end - start) >> PAGE_SHIFT;
 		spin_unlock(&queue->lock);

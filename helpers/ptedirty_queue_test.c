@@ -77,6 +77,46 @@ static void ptedirty_test_merge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
 }
 
+/*
+ * A walk queues with GFP_NOWAIT under its locks. When no entry can be
+ * allocated, the range is flushed at once, and counted: fail the
+ * allocation with the task's fail-nth.
+ */
+static void ptedirty_test_alloc_failure(struct kunit *test)
+{
+	struct ptedirty_test_env *env = test->priv;
+	struct ptedirty_flush_stats st;
+	s64 gen;
+
+	if (!IS_ENABLED(CONFIG_FAILSLAB))
+		kunit_skip(test, "needs CONFIG_FAILSLAB");
+#ifdef CONFIG_FAULT_INJECTION
+	WRITE_ONCE(current->fail_nth, 1);
+#endif
+	gen = ptedirty_flush_queue_add_walk(&env->queue, env->mm, PG(1), PG(3),
+					    PG(1), PG(3), 0,
+					    GFP_NOWAIT | __GFP_NOWARN);
+#ifdef CONFIG_FAULT_INJECTION
+	/* 0: the failure was injected; else nothing asked for memory. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(current->fail_nth), 0);
+	WRITE_ONCE(current->fail_nth, 0);
+#endif
+	st = ptedirty_test_stats(env);
+	KUNIT_EXPECT_GT(test, gen, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc_failures, 1);
+	KUNIT_EXPECT_EQ(test, st.range_flushes, 1);
+	KUNIT_EXPECT_EQ(test, st.pages_flushed, 2);
+	KUNIT_EXPECT_EQ(test, st.entries, 0);
+	/* Flushed already: nothing pending, nothing left to flush. */
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 0);
+	KUNIT_EXPECT_FALSE(test, mm_tlb_flush_pending(env->mm));
+
+	/* The next range gets an entry again. */
+	ptedirty_flush_queue_add(&env->queue, env->mm, PG(4), PG(5));
+	KUNIT_EXPECT_EQ(test, env->queue.nr_pending, 1);
+	KUNIT_EXPECT_EQ(test, ptedirty_test_stats(env).alloc_failures, 1);
+}
+
 static void ptedirty_test_separate_ranges(struct kunit *test)
 {
 	struct ptedirty_test_env *env = test->priv;
@@ -461,6 +501,7 @@ static void ptedirty_test_bad_input(struct kunit *test)
 static struct kunit_case ptedirty_queue_cases[] = {
 	KUNIT_CASE(ptedirty_test_merge),
 	KUNIT_CASE(ptedirty_test_separate_ranges),
+	KUNIT_CASE(ptedirty_test_alloc_failure),
 	KUNIT_CASE(ptedirty_test_entries),
 	KUNIT_CASE(ptedirty_test_spare_limit),
 	KUNIT_CASE(ptedirty_test_ceiling),

@@ -32,6 +32,9 @@ struct ptedirty_flush_mm;
  * @batched_mms: mms those batches covered
  * @pages_flushed: pages covered by the range flushes
  * @dead_mm_skips: spans dropped because their address space was gone
+ * @alloc_failures: ranges flushed at once instead of queued, because no
+ *	entry for their mm could be allocated (a walk allocates with
+ *	GFP_NOWAIT under the page-table walk's locks)
  * @entries: per-mm entries allocated now (in use or spare): the queue's
  *	memory is @entries times @entry_size, whatever the ranges queued
  * @entry_size: bytes of one entry
@@ -45,6 +48,7 @@ struct ptedirty_flush_stats {
 	u64 batched_mms;
 	u64 pages_flushed;
 	u64 dead_mm_skips;
+	u64 alloc_failures;
 	u64 entries;
 	u64 entry_size;
 };

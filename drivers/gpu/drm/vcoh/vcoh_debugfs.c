@@ -244,10 +244,11 @@ static int vcoh_flush_queue_show(struct seq_file *m, void *unused)
 	struct ptedirty_flush_stats st;
 
 	ptedirty_flush_queue_stats(&vdev->flush_queue, &st);
-	seq_printf(m, "queued %llu merged %llu range_flushes %llu mm_flushes %llu batch_flushes %llu batched_mms %llu pages_flushed %llu dead_mm_skips %llu entries %llu entry_size %llu\n",
+	seq_printf(m, "queued %llu merged %llu range_flushes %llu mm_flushes %llu batch_flushes %llu batched_mms %llu pages_flushed %llu dead_mm_skips %llu alloc_failures %llu entries %llu entry_size %llu\n",
 		   st.queued, st.merged, st.range_flushes, st.mm_flushes,
 		   st.batch_flushes, st.batched_mms, st.pages_flushed,
-		   st.dead_mm_skips, st.entries, st.entry_size);
+		   st.dead_mm_skips, st.alloc_failures, st.entries,
+		   st.entry_size);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vcoh_flush_queue);
