@@ -127,7 +127,7 @@ struct drm_vcoh_bo_mmap_offset {
  * @size of 0 copies nothing.
  * Errors: -EINVAL if @pad is not 0 or [@offset, @offset + @size) is not
  * inside the object; -ENOENT for a bad @handle; -EFAULT if @data_ptr is
- * not writable.
+ * not writable; -ENOMEM if memory runs short.
  */
 struct drm_vcoh_bo_read {
 	/** @handle: in: GEM handle. */
@@ -180,7 +180,8 @@ struct drm_vcoh_dirty_bo {
  * Errors: -EINVAL if @count is 0 or above %VCOH_DIRTY_MAX_BOS, a flags
  * field is not 0, a handle appears twice or a bitmap is too small;
  * -ENOENT for a bad handle; -EFAULT if @bos_ptr or a bitmap cannot be
- * accessed, in which case what was scanned is kept for the next call.
+ * accessed, and -ENOMEM if memory runs short, in which cases what was
+ * scanned is kept for the next call.
  */
 struct drm_vcoh_bo_dirty {
 	/** @bos_ptr: in: user pointer to @count struct drm_vcoh_dirty_bo. */
@@ -206,8 +207,8 @@ struct drm_vcoh_bo_dirty {
  * of mode %VCOH_BO_TRACK_NONE have every page copied.
  * Errors: -EINVAL if @count is 0 or above %VCOH_SUBMIT_MAX_BOS, @flags is
  * not 0, or a handle appears twice; -ENOENT for a bad handle;
- * -EFAULT if @handles_ptr cannot be read. Nothing is scanned or copied
- * when an error is returned.
+ * -EFAULT if @handles_ptr cannot be read; -ENOMEM if memory runs short.
+ * Nothing is scanned or copied when an error is returned.
  */
 struct drm_vcoh_submit {
 	/** @handles_ptr: in: user pointer to @count __u32 GEM handles. */
@@ -239,8 +240,9 @@ struct drm_vcoh_submit {
  * is not inside the object, @size is 0, or with %VCOH_DEVICE_WRITE_FILL
  * @offset or @size is not a multiple of 4 or @data_ptr is not 0, and
  * without it @size is above %VCOH_DEVICE_WRITE_MAX_DATA or @value is not
- * 0; -ENOENT for a bad @handle; -EFAULT if @data_ptr cannot be read.
- * Nothing is written when an error is returned.
+ * 0; -ENOENT for a bad @handle; -EFAULT if @data_ptr cannot be read;
+ * -ENOMEM if memory runs short. Nothing is written when an error is
+ * returned.
  */
 struct drm_vcoh_device_write {
 	/** @handle: in: GEM handle. */
