@@ -50,6 +50,7 @@ x86_64)
 	KIMAGE_PATH=arch/x86/boot/bzImage
 	KMAKE_ARCH=()
 	KCC="ccache gcc"
+	OBJDUMP=objdump
 	QEMU=qemu-system-x86_64
 	QEMU_MACHINE=()
 	QEMU_9P=virtio-9p-pci
@@ -64,6 +65,7 @@ arm64)
 	KIMAGE_PATH=arch/arm64/boot/Image
 	KMAKE_ARCH=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	KCC="ccache aarch64-linux-gnu-gcc"
+	OBJDUMP=aarch64-linux-gnu-objdump
 	QEMU=qemu-system-aarch64
 	QEMU_MACHINE=(-M virt)
 	# virtio-mmio: the virt board's device tree lists it, no PCI needed.
