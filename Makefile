@@ -7,6 +7,8 @@
 #   make check    build, boot, run every test and lint; ends "N passed, N failed"
 #   make lint     checkpatch --strict, sparse, W=1, kernel-doc
 #   make bench    the benchmark kernel, native vs upstream helpers; build/bench/
+#   make soak SECONDS=N   the race and fuzz workloads together for N s
+#                 (600 by default) in one guest; build/soak/
 #   make patches  the project as a patch series per kernel; build/patches/
 #   make kernel   build the kernel only      make igt   build the tests only
 #   make vm CMD="..."   run a command in the guest
@@ -40,6 +42,10 @@ lint: deps
 bench:
 	@scripts/bench
 
+# SECONDS as make's own variable: bash's $SECONDS counts the shell's time.
+soak: deps
+	@SOAK_SECONDS=$(or $(SECONDS),600) scripts/soak
+
 patches: deps
 	@scripts/patches
 
@@ -49,4 +55,4 @@ vm: kernel igt
 clean:
 	rm -rf build
 
-.PHONY: all deps kernel igt run check lint bench patches vm clean
+.PHONY: all deps kernel igt run check lint bench soak patches vm clean
