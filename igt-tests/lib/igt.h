@@ -8,7 +8,6 @@
 #include "igt_debugfs.h"
 #include "igt_kms.h"
 #include "igt_params.h"
-#include "igt_sysfs.h"
 #include "ioctl_wrappers.h"
 
 #endif /* IGT_H */

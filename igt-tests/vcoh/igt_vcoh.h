@@ -15,14 +15,16 @@
  * The body of a kernel warning or stack dump, for
  * igt_emit_ignore_dmesg_regex(): the lines between its header (its own
  * to match) and its end, on x86-64 and arm64, which igt_runner's
- * --dmesg-warn-level flags as well. No report's header line matches.
+ * --dmesg-warn-level flags as well. Anchored at the start of the message,
+ * so that no report's header line matches: "WARNING: CPU: 0 PID: 1 at"
+ * holds "CPU: 0 PID: 1" too.
  */
 #define VCOH_DMESG_SPLAT_BODY \
-	"Modules linked in:|CPU: [0-9]+ (UID|PID): |Tainted: |Hardware name: |" \
-	"RIP: |Code: |(RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2): |pstate: |" \
-	"(pc|lr|sp) : |x[0-9]+: |Call [Tt]race:|</?TASK>|" \
-	"^ *[?]? *[A-Za-z0-9_.]+[+]0x[0-9a-f]+/0x|irq event stamp: |" \
-	"(hard|soft)irqs last"
+	"^(Modules linked in:|CPU: [0-9]+ (UID|PID): |Tainted: |" \
+	"Hardware name: |RIP: |Code: |(RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2): |" \
+	"pstate: |(pc|lr|sp) : |x[0-9]+: |Call [Tt]race:| *</?TASK>|" \
+	" *[?]? *[A-Za-z0-9_.]+[+]0x[0-9a-f]+/0x|irq event stamp: |" \
+	"(hard|soft)irqs last)"
 
 bool is_vcoh_device(int fd);
 int drm_open_vcoh(void);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "igt.h"
+#include "igt_sysfs.h"
 #include "igt_vcoh.h"
 #include "igt_vcoh_bo.h"
 #include "igt_vcoh_util.h"
