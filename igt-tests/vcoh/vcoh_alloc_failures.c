@@ -99,6 +99,7 @@ static const char * const knobs[][2] = {
 	{ "fail_page_alloc/verbose", "2" },
 	{ "fail_page_alloc/verbose_ratelimit_burst", "1000000" },
 };
+
 static char saved[ARRAY_SIZE(knobs)][32];
 
 static bool knob_write(const char *name, const char *val)
@@ -743,7 +744,8 @@ static void test_kunit_walk_no_queue(void)
 	close(dir);
 	igt_assert_lt(0, n);
 	results[n] = '\0';
-	igt_assert_f(strstr(results, "ptedirty_test_walk_no_queue_nomem: allocation failure injected"),
+	igt_assert_f(strstr(results, kase + 1) &&
+		     strstr(results, ": allocation failure injected"),
 		     "no failure injected in the KUnit case:\n%s\n", results);
 	/* Its result line: "ok N NAME", nothing after the name. */
 	line = strstr(results, kase);
@@ -765,6 +767,7 @@ static const struct path bo_read_path = {
 	.check = bo_read_check,
 	.teardown = nothing,
 };
+
 static const struct path device_write_path = {
 	.name = "device-write",
 	.setup = device_write_setup,
@@ -772,6 +775,7 @@ static const struct path device_write_path = {
 	.check = device_write_check,
 	.teardown = nothing,
 };
+
 static const struct path bo_dirty_path = {
 	.name = "bo-dirty",
 	.setup = bos_write,
@@ -779,6 +783,7 @@ static const struct path bo_dirty_path = {
 	.check = bo_dirty_check,
 	.teardown = nothing,
 };
+
 static const struct path submit_path = {
 	.name = "submit",
 	.setup = bos_write,
