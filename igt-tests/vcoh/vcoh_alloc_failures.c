@@ -181,43 +181,60 @@ struct path {
 };
 
 /*
- * Fail each allocation of @p's call in turn, until a call runs without
- * reaching the n-th. Returns the number of failures injected.
+ * Tries of each n. The n-th allocation of a call is not always the same
+ * one: now and then a slab takes a new page first, which counts too and
+ * shifts the rest by one. A few tries of each n make sure that no
+ * allocation is skipped.
+ */
+#define TRIES	3
+
+/* Fail the @n-th allocation of @p's call once: whether one was. */
+static bool fail_one(int fd, const struct path *p, void *state,
+		     unsigned int n, unsigned int *enomem)
+{
+	bool hit;
+	int ret;
+
+	p->setup(fd, state);
+	fail_nth_arm(n);
+	ret = p->call(fd, state);
+	hit = fail_nth_disarm();
+	if (hit) {
+		igt_assert_f(ret == 0 || ret == -ENOMEM ||
+			     (p->other_errno && ret == -p->other_errno),
+			     "%s: allocation %u failed: %d (%s)\n",
+			     p->name, n, ret, strerror(-ret));
+		*enomem += ret == -ENOMEM;
+	} else {
+		igt_assert_f(ret == 0, "%s: no failure injected: %d\n",
+			     p->name, ret);
+	}
+	p->check(fd, state, hit ? ret : 0);
+	p->teardown(fd, state);
+	return hit;
+}
+
+/*
+ * Fail each allocation of @p's call in turn, until no try of an n
+ * reaches the n-th. Returns the number of failures injected.
  */
 static unsigned int fail_each(int fd, const struct path *p, void *state)
 {
-	unsigned int n, injected = 0, enomem = 0;
+	unsigned int n, t, hits, injected = 0, enomem = 0;
 
 	igt_emit_ignore_dmesg_regex(FAULT_REPORT);
 	for (n = 1; ; n++) {
-		bool hit;
-		int ret;
-
-		p->setup(fd, state);
-		fail_nth_arm(n);
-		ret = p->call(fd, state);
-		hit = fail_nth_disarm();
-		if (hit) {
-			igt_assert_f(ret == 0 || ret == -ENOMEM ||
-				     (p->other_errno && ret == -p->other_errno),
-				     "%s: allocation %u failed: %d (%s)\n",
-				     p->name, n, ret, strerror(-ret));
-			injected++;
-			enomem += ret == -ENOMEM;
-		} else {
-			igt_assert_f(ret == 0, "%s: no failure injected: %d\n",
-				     p->name, ret);
-		}
-		p->check(fd, state, hit ? ret : 0);
-		p->teardown(fd, state);
-		if (!hit)
+		for (t = hits = 0; t < TRIES; t++)
+			hits += fail_one(fd, p, state, n, &enomem);
+		injected += hits;
+		if (!hits)
 			break;
 		igt_assert_f(n < 10000, "%s: no end of allocations\n", p->name);
 	}
-	igt_info("%s: %u allocations failed in turn, %u of them gave ENOMEM\n",
-		 p->name, injected, enomem);
+	igt_info("%s: %u allocations, %u failures injected (%u tries each), %u gave ENOMEM\n",
+		 p->name, n - 1, injected, TRIES, enomem);
 	igt_assert_lt(0, injected);
-	return injected;
+	return n - 1;
 }
 
 /* Objects written by the CPU, for the paths that scan or copy them. */
@@ -664,9 +681,37 @@ static void scan_timing_check(int fd, void *state, int ret)
 
 /*
  * debugfs secondary_mmu attaches a notifier to the writer's mm for as
- * long as the mm lives: each attempt in a new process, which reports
- * whether the failure was injected and what the write returned.
+ * long as the mm lives: each try in a new process, which reports whether
+ * the @n-th allocation failed and what the write returned.
  */
+static bool secondary_try(int fd, unsigned int n)
+{
+	int res[2], p[2];
+
+	igt_assert_eq(pipe(p), 0);
+	igt_fork(child, 1) {
+		int dfd = igt_debugfs_open(fd, "secondary_mmu", O_WRONLY);
+
+		nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+		igt_assert(dfd >= 0 && nth_fd >= 0);
+		fail_nth_arm(n);
+		res[1] = write(dfd, "1", 1) == 1 ? 0 : -errno;
+		res[0] = fail_nth_disarm();
+		igt_assert_eq(write(p[1], res, sizeof(res)), sizeof(res));
+	}
+	close(p[1]);
+	igt_assert_eq(read(p[0], res, sizeof(res)), sizeof(res));
+	close(p[0]);
+	igt_waitchildren();
+	if (!res[0]) {
+		igt_assert_eq(res[1], 0);
+		return false;
+	}
+	igt_assert_f(res[1] == 0 || res[1] == -ENOMEM,
+		     "secondary_mmu: allocation %u failed: %d\n", n, res[1]);
+	return true;
+}
+
 static void test_secondary_mmu(int fd)
 {
 	unsigned int n, injected = 0;
@@ -674,34 +719,16 @@ static void test_secondary_mmu(int fd)
 	igt_require(igt_debugfs_exists(fd, "secondary_mmu", O_WRONLY));
 	igt_emit_ignore_dmesg_regex(FAULT_REPORT);
 	for (n = 1; ; n++) {
-		int res[2], p[2];
+		unsigned int t, hits = 0;
 
-		igt_assert_eq(pipe(p), 0);
-		igt_fork(child, 1) {
-			int dfd = igt_debugfs_open(fd, "secondary_mmu", O_WRONLY);
-
-			nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
-			igt_assert(dfd >= 0 && nth_fd >= 0);
-			fail_nth_arm(n);
-			res[1] = write(dfd, "1", 1) == 1 ? 0 : -errno;
-			res[0] = fail_nth_disarm();
-			igt_assert_eq(write(p[1], res, sizeof(res)), sizeof(res));
-		}
-		close(p[1]);
-		igt_assert_eq(read(p[0], res, sizeof(res)), sizeof(res));
-		close(p[0]);
-		igt_waitchildren();
-		if (!res[0]) {
-			igt_assert_eq(res[1], 0);
+		for (t = 0; t < TRIES; t++)
+			hits += secondary_try(fd, n);
+		if (!hits)
 			break;
-		}
-		igt_assert_f(res[1] == 0 || res[1] == -ENOMEM,
-			     "secondary_mmu: allocation %u failed: %d\n", n,
-			     res[1]);
-		injected++;
+		injected += hits;
 	}
-	igt_info("debugfs secondary_mmu: %u allocations failed in turn\n",
-		 injected);
+	igt_info("debugfs secondary_mmu: %u allocations, %u failures injected\n",
+		 n - 1, injected);
 	igt_assert_lt(0, injected);
 }
 
