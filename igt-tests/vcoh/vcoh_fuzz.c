@@ -586,9 +586,10 @@ static void mark_written(struct fbo *b, uint64_t offset, uint64_t len)
  * The pages of @b a collect during this call may leave for the next one.
  * An munmap() or mremap() that runs during the call zaps the ptes of the
  * mapping, and their dirty bits with them, before the vma's close records
- * those pages as written: a scan of a PAGETABLE object between the two
- * finds neither, and the call copies less than the CPU wrote before it
- * (the next one copies it). The model lets exactly those pages lag, and
+ * those pages as written (Documentation/ptedirty.rst, "What the helpers
+ * cannot see"): a scan of a PAGETABLE object between the two finds
+ * neither, and the call copies less than the CPU wrote before it; the
+ * next one copies it. The model lets exactly those pages lag, and
  * fz.lagged counts the calls where they did.
  */
 static uint32_t lag(const struct fbo *b)
@@ -2013,8 +2014,19 @@ static void fuzz(int fd, uint64_t seed, uint64_t ncalls)
 	igt_assert_eq(sem_init(&um.go, 0, 0), 0);
 	igt_assert_eq(sem_init(&um.done, 0, 0), 0);
 	igt_assert_eq(pthread_create(&um.thread, NULL, unmapper, NULL), 0);
-	while (fz.calls < ncalls)
+	for (uint64_t next = ncalls / 10; fz.calls < ncalls;) {
 		run_one();
+		/* A long run shows it is moving, and how fast. */
+		if (ncalls >= 100000 && fz.calls >= next) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			igt_info("seed %#llx: %llu calls in %.0f s\n",
+				 (unsigned long long)seed,
+				 (unsigned long long)fz.calls,
+				 t1.tv_sec - t0.tv_sec +
+				 (t1.tv_nsec - t0.tv_nsec) / 1e9);
+			next += ncalls / 10;
+		}
+	}
 	um.addr = NULL;
 	sem_post(&um.go);
 	pthread_join(um.thread, NULL);
