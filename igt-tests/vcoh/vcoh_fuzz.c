@@ -1929,12 +1929,12 @@ static void stop_churn(void)
 	munmap(ch.stop, ps);
 }
 
-static void summary(double secs)
+static void summary(uint64_t seed, double secs)
 {
 	char line[256];
 
-	igt_info("%llu calls in %.1f s, %llu more to check the model\n",
-		 (unsigned long long)fz.calls, secs,
+	igt_info("seed %#llx: %llu calls in %.1f s, %llu more to check the model\n",
+		 (unsigned long long)seed, (unsigned long long)fz.calls, secs,
 		 (unsigned long long)fz.checks);
 	igt_info("%llu user pointers into mappings, %llu of them unmapped or moved during the call (%llu calls failed); the sibling ran %llu rounds\n",
 		 (unsigned long long)fz.map_ptrs,
@@ -2033,7 +2033,7 @@ static void fuzz(int fd, uint64_t seed, uint64_t ncalls)
 	stop_churn();
 	final_check();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	summary(t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	summary(seed, t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 
 	for (unsigned int i = 0; i < MAX_LIVE; i++)
 		if (fz.bo[i].handle) {
