@@ -3,13 +3,28 @@
  * Random vcoh ioctls, mappings and CPU writes with random and edge-case
  * arguments. Every call must succeed or fail with an errno its uapi
  * kernel-doc lists, and with one the arguments call for. A model of what
- * the CPU and the device must see checks the data on the way, and at the
- * end the device copy of every object against the CPU's view.
+ * the CPU and the device must see checks the objects each call touched,
+ * through their mappings and the device read, and at the end the device
+ * copy of every object against the CPU's view.
+ *
+ * The user pointers the ioctls take point now and then into the mappings
+ * of the worker's own objects, so that the kernel's copies fault on an
+ * object while it works on another or the same one; what the kernel
+ * writes there is a CPU write the model must see reach the device. A
+ * thread unmaps or moves such a mapping while the call runs. A forked
+ * child writes through the mappings it inherits and exits, and a sibling
+ * process sharing the file maps, moves and unmaps the same objects and
+ * forks children that exit with them mapped.
  */
+#include <getopt.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +42,10 @@
  * Feature: vcoh
  *
  * SUBTEST: random-ioctls
- * Description: Random ioctls: documented errnos, no write lost.
+ * Description: Random ioctls, their user pointers now and then into
+ *    mappings that a thread unmaps or moves during the call, forked
+ *    writers and a sibling that maps the same objects: documented errnos,
+ *    no write lost. Options: --seed, --calls, --workers, --long.
  *
  * SUBTEST: invalid-ioctl-numbers
  * Description: Unknown ioctls, wrong sizes: the DRM core's errnos.
@@ -35,8 +53,11 @@
 
 IGT_TEST_DESCRIPTION("Fuzz the vcoh ioctls with random and edge-case arguments.");
 
-#define DEFAULT_SEED	0x5eedc0ffeeull
-#define DEFAULT_CALLS	100000
+#define DEFAULT_SEED	0x5eedc0ffee
+#define DEFAULT_CALLS	6000
+#define DEFAULT_WORKERS	2
+#define LONG_CALLS	1000000	/* --long: 10^6 calls... */
+#define LONG_WORKERS	4	/* ...over 4 processes */
 #define MAX_LIVE	32	/* objects alive at once */
 #define MAX_PAGES	16	/* 64 KiB: the largest object made */
 #define NR_CLOSED	16	/* closed handles remembered */
@@ -61,6 +82,8 @@ enum op {
 	OP_GEM_CLOSE,
 	OP_MMAP,
 	OP_MUNMAP,
+	OP_MREMAP,
+	OP_FORK,
 	OP_CPU_WRITE,
 	OP_CPU_CHECK,
 	NR_OPS
@@ -82,6 +105,8 @@ static const struct {
 	[OP_GEM_CLOSE] = { "GEM_CLOSE", E_INVAL, 4 },
 	[OP_MMAP] = { "mmap", E_INVAL | E_ACCES, 5 },
 	[OP_MUNMAP] = { "munmap", 0, 3 },
+	[OP_MREMAP] = { "mremap", E_FAULT, 2 },
+	[OP_FORK] = { "fork-write", 0, 1 },
 	[OP_CPU_WRITE] = { "cpu-write", 0, 20 },
 	[OP_CPU_CHECK] = { "cpu-check", 0, 5 },
 };
@@ -95,6 +120,7 @@ struct fbo {
 	uint8_t *cpu;			/* what the CPU must see */
 	uint8_t *dev;			/* what device memory must hold... */
 	bool dev_known;			/* ...unless a failed call muddled it */
+	uint32_t dev_stale;		/* ...or these pages lag (see lag()) */
 	uint32_t written;		/* pages written since the last collect */
 	uint8_t *map;			/* maps [map_off, map_off + map_len) */
 	uint64_t map_off;
@@ -103,11 +129,18 @@ struct fbo {
 	struct drm_vcoh_stats last;	/* counters only grow */
 };
 
-/* A user pointer and how many bytes at it the kernel can read, write. */
+/*
+ * A user pointer and how many bytes at it the kernel can read, write;
+ * with @bo, it points into that object's mapping, at byte @bo_off of the
+ * object, and with @doomed the mapping goes away during the call.
+ */
 struct uptr {
 	uint64_t addr;
 	uint64_t readable;
 	uint64_t writable;
+	struct fbo *bo;
+	uint64_t bo_off;
+	bool doomed;
 };
 
 static struct {
@@ -129,8 +162,43 @@ static struct {
 	struct {			/* the call being checked */
 		uint32_t handle;
 		uint64_t a, b, c;
+		uint32_t ptr_handle;	/* its pointer into a mapping */
+		uint32_t ptr_mode;
+		uint64_t ptr_off;
+		const char *ptr_fate;
 	} cur;
+	enum op last_op;
+	uint32_t touched;		/* slots of the objects the op used */
+	uint8_t *chk, *sim, *data;	/* MAX_PAGES pages each */
+	uint64_t checks;		/* calls made to check the model */
+	uint64_t map_ptrs;		/* user pointers into a mapping */
+	uint64_t doomed;		/* ...of those, unmapped or moved */
+	uint64_t doomed_failed;		/* ...of those, the call failed */
+	struct fbo *lag_bo;		/* see lag() */
+	uint32_t lag_pages;
+	uint64_t lagged;		/* collects that left a page behind */
 } fz;
+
+/*
+ * The thread that unmaps or moves a mapping a user pointer points into
+ * while the call runs: it waits @spin loops after being told, so that the
+ * munmap() lands before, during or after the kernel's copy.
+ */
+static struct {
+	pthread_t thread;
+	sem_t go, done;
+	void *addr, *to;	/* addr NULL: exit; to: mremap() there */
+	size_t len;
+	unsigned long spin;
+	int ret;
+} um;
+
+/* The sibling that maps the worker's objects; it stops when told. */
+static struct {
+	pid_t pid;
+	uint64_t *stop;		/* shared: [0] stop; [1] rounds run */
+	uint64_t iterations;
+} ch;
 
 /* fz.handles serves both lists; fz.out has 16 bytes of bitmap per entry. */
 _Static_assert(VCOH_DIRTY_MAX_BOS <= VCOH_SUBMIT_MAX_BOS, "fz.handles");
@@ -226,12 +294,19 @@ static void note(uint32_t handle, uint64_t a, uint64_t b, uint64_t c)
 
 static const char *describe(enum op op)
 {
-	static char buf[160];
+	static char buf[256];
+	int len;
 
-	snprintf(buf, sizeof(buf), "call %llu: %s(handle %#x, %#llx, %#llx, %#llx)",
-		 (unsigned long long)fz.calls, ops[op].name, fz.cur.handle,
-		 (unsigned long long)fz.cur.a, (unsigned long long)fz.cur.b,
-		 (unsigned long long)fz.cur.c);
+	len = snprintf(buf, sizeof(buf), "call %llu: %s(handle %#x, %#llx, %#llx, %#llx)",
+		       (unsigned long long)fz.calls, ops[op].name,
+		       fz.cur.handle, (unsigned long long)fz.cur.a,
+		       (unsigned long long)fz.cur.b,
+		       (unsigned long long)fz.cur.c);
+	if (fz.cur.ptr_handle)
+		snprintf(buf + len, sizeof(buf) - len,
+			 " [pointer into handle %u (mode %u) at %#llx%s]",
+			 fz.cur.ptr_handle, fz.cur.ptr_mode,
+			 (unsigned long long)fz.cur.ptr_off, fz.cur.ptr_fate);
 	return buf;
 }
 
@@ -260,11 +335,19 @@ static void check(enum op op, int ret, unsigned int must, unsigned int may)
 	fz.calls++;
 }
 
+/* The op uses @b: check it after the op. */
+static struct fbo *touch(struct fbo *b)
+{
+	if (b)
+		fz.touched |= 1u << (b - fz.bo);
+	return b;
+}
+
 static struct fbo *find_live(uint32_t handle)
 {
 	for (unsigned int i = 0; handle && i < MAX_LIVE; i++)
 		if (fz.bo[i].handle == handle)
-			return &fz.bo[i];
+			return touch(&fz.bo[i]);
 	return NULL;
 }
 
@@ -282,7 +365,7 @@ static struct fbo *pick_bo(int want)
 		    (want == UNMAPPED && b->map) ||
 		    (want == WRITABLE && !b->map_rw))
 			continue;
-		return b;
+		return touch(b);
 	}
 	return NULL;
 }
@@ -499,11 +582,37 @@ static void mark_written(struct fbo *b, uint64_t offset, uint64_t len)
 		b->written |= 1u << p;
 }
 
-/* The device memory now holds all the CPU wrote. */
+/*
+ * The pages of @b a collect during this call may leave for the next one.
+ * An munmap() or mremap() that runs during the call zaps the ptes of the
+ * mapping, and their dirty bits with them, before the vma's close records
+ * those pages as written (Documentation/ptedirty.rst, "What the helpers
+ * cannot see"): a scan of a PAGETABLE object between the two finds
+ * neither, and the call copies less than the CPU wrote before it; the
+ * next one copies it. The model lets exactly those pages lag, and
+ * fz.lagged counts the calls where they did.
+ */
+static uint32_t lag(const struct fbo *b)
+{
+	return b == fz.lag_bo ? fz.lag_pages & b->written : 0;
+}
+
+/* The device memory now holds all the CPU wrote, but for lagging pages. */
 static void collected(struct fbo *b)
 {
-	memcpy(b->dev, b->cpu, b->size);
+	uint32_t late = lag(b);
+
+	for (uint64_t p = 0; p < b->size / ps; p++)
+		if (!(late & 1u << p))
+			memcpy(b->dev + p * ps, b->cpu + p * ps, ps);
 	b->dev_known = true;
+	/*
+	 * Copied by this call, or recorded by the vma's close for the next
+	 * one: the device copy of those pages is known again after that;
+	 * the next collect need not copy them (the close may have run
+	 * before this call's scan).
+	 */
+	b->dev_stale = late;
 	b->written = 0;
 }
 
@@ -511,7 +620,212 @@ static void collected(struct fbo *b)
 static void muddled(struct fbo *b)
 {
 	b->dev_known = false;
+	b->dev_stale = 0;
 	b->written = 0;
+}
+
+/* The model knows the device copy of [offset, offset + len) of @b. */
+static bool dev_known(const struct fbo *b, uint64_t offset, uint64_t len)
+{
+	if (!b->dev_known)
+		return false;
+	for (uint64_t p = offset / ps; len && p <= (offset + len - 1) / ps; p++)
+		if (b->dev_stale & 1u << p)
+			return false;
+	return true;
+}
+
+/* An address range nothing else takes, for mremap() to move to. */
+static void *reserve(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+/*
+ * Now and then, a pointer to @len bytes inside the mapping of one of the
+ * objects, writable or not unless @rw: the kernel's copy faults on that
+ * object, maybe with another one's lock to take or just released.
+ */
+static bool map_ptr(struct uptr *u, uint64_t len, bool rw)
+{
+	struct fbo *b;
+	uint64_t pos;
+
+	if (!len || !one_in(4))
+		return false;
+	b = pick_bo(rw ? WRITABLE : MAPPED);
+	if (!b || b->map_len < len)
+		return false;
+	pos = below(b->map_len - len + 1);
+	*u = (struct uptr){
+		.addr = (uintptr_t)b->map + pos,
+		.readable = b->map_len - pos,
+		.writable = b->map_rw ? b->map_len - pos : 0,
+		.bo = b,
+		.bo_off = b->map_off + pos,
+	};
+	fz.map_ptrs++;
+	fz.cur.ptr_handle = b->handle;
+	fz.cur.ptr_mode = b->track;
+	fz.cur.ptr_off = u->bo_off;
+	fz.cur.ptr_fate = "";
+	return true;
+}
+
+/* The test's own write of @len bytes at @u + @off: a CPU write if mapped. */
+static void user_write(const struct uptr *u, uint64_t off, const void *src,
+		       uint64_t len)
+{
+	memcpy((uint8_t *)(uintptr_t)u->addr + off, src, len);
+	if (u->bo) {
+		memcpy(u->bo->cpu + u->bo_off + off, src, len);
+		mark_written(u->bo, u->bo_off + off, len);
+	}
+}
+
+static void mark_lag(const struct fbo *b, uint64_t offset, uint64_t len)
+{
+	for (uint64_t p = offset / ps; p <= (offset + len - 1) / ps; p++)
+		if (p < b->size / ps)
+			fz.lag_pages |= 1u << p;
+}
+
+static void *unmapper(void *arg)
+{
+	for (;;) {
+		sem_wait(&um.go);
+		if (!um.addr)
+			return arg;
+		for (unsigned long i = 0; i < um.spin; i++)
+			asm volatile("" ::: "memory");
+		if (um.to)
+			um.ret = mremap(um.addr, um.len, um.len,
+					MREMAP_MAYMOVE | MREMAP_FIXED,
+					um.to) == um.to ? 0 : -errno;
+		else
+			um.ret = munmap(um.addr, um.len) ? -errno : 0;
+		sem_post(&um.done);
+	}
+}
+
+/*
+ * Before the call, now and then: have the thread unmap the mapping @u
+ * points into, or move it elsewhere, while the call runs. Returns the
+ * errnos the call may fail with for it: EFAULT.
+ */
+static unsigned int arm(struct uptr *u)
+{
+	struct fbo *b = u->bo;
+
+	if (!b || !one_in(3))
+		return 0;
+	um.addr = b->map;
+	um.len = b->map_len;
+	um.to = one_in(2) ? reserve(b->map_len) : NULL;
+	um.spin = below(1 << (4 + below(12)));
+	u->doomed = true;
+	fz.cur.ptr_handle = b->handle;
+	fz.cur.ptr_mode = b->track;
+	fz.cur.ptr_off = u->bo_off;
+	fz.cur.ptr_fate = um.to ? ", moved during the call" :
+				  ", unmapped during the call";
+	sem_post(&um.go);
+	return E_FAULT;
+}
+
+/* After the call: the mapping is gone, or it is elsewhere. */
+static void disarm(struct uptr *u, int ret)
+{
+	struct fbo *b = u->bo;
+
+	if (!u->doomed)
+		return;
+	sem_wait(&um.done);
+	igt_assert_f(!um.ret, "%s of the mapping during the call: %s\n",
+		     um.to ? "mremap" : "munmap", strerror(-um.ret));
+	if (b->map_rw && (b->track == VCOH_BO_TRACK_PAGETABLE ||
+			  b->track == VCOH_BO_TRACK_AUTO)) {
+		fz.lag_bo = b;
+		fz.lag_pages = 0;
+		mark_lag(b, b->map_off, b->map_len);
+	}
+	if (um.to) {
+		b->map = um.to;
+	} else {
+		b->map = NULL;
+		b->map_rw = false;
+	}
+	fz.doomed++;
+	fz.doomed_failed += !!ret;
+}
+
+/*
+ * The bytes of the object at [@u->bo_off, + @len): through its mapping if
+ * that is still there, else by BO_READ.
+ */
+static void region_read(const struct uptr *u, uint8_t *buf, uint64_t len)
+{
+	const struct fbo *b = u->bo;
+
+	if (b->map && u->bo_off >= b->map_off &&
+	    u->bo_off + len <= b->map_off + b->map_len) {
+		memcpy(buf, b->map + (u->bo_off - b->map_off), len);
+		return;
+	}
+	vcoh_bo_read(fz.fd, b->handle, u->bo_off, buf, len);
+	fz.checks++;
+}
+
+enum { K_NONE, K_MAYBE, K_DONE };
+
+/*
+ * The kernel wrote (@how K_DONE), may have written (K_MAYBE) or must not
+ * have written (K_NONE) @len bytes at @u, a pointer into an object's
+ * mapping: a CPU write to that object, which the model takes and the
+ * next collect must copy to the device. @want: what the bytes must hold
+ * once written, or NULL if the model cannot know (a report given back
+ * after a failure). K_MAYBE is for a call that failed with the mapping
+ * unmapped or moved under it, and for a report written out before a
+ * later one failed: the semantics of such a partial copy are not
+ * specified, so each byte may hold what it held or what the kernel
+ * copied, and the model takes what it finds; that the device then gets
+ * exactly that is still checked.
+ */
+static void kernel_wrote(const struct uptr *u, uint64_t len,
+			 const uint8_t *want, int how)
+{
+	struct fbo *b = u->bo;
+	uint8_t *old, *now = fz.chk;
+
+	if (!b || !len)
+		return;
+	touch(b);
+	old = b->cpu + u->bo_off;
+	region_read(u, now, len);
+	for (uint64_t i = 0; i < len; i++) {
+		bool same = now[i] == old[i];
+
+		if (how == K_NONE)
+			igt_assert_f(same,
+				     "%s: the failed call wrote byte %#llx of handle %u\n",
+				     describe(fz.last_op),
+				     (unsigned long long)(u->bo_off + i),
+				     b->handle);
+		else if (want && !(how == K_MAYBE && same))
+			igt_assert_f(now[i] == want[i],
+				     "%s: byte %#llx of handle %u is %#x, the kernel copied %#x\n",
+				     describe(fz.last_op),
+				     (unsigned long long)(u->bo_off + i),
+				     b->handle, now[i], want[i]);
+		if (how == K_MAYBE && !same)
+			mark_written(b, u->bo_off + i, 1);
+	}
+	if (how == K_DONE)
+		mark_written(b, u->bo_off, len);
+	memcpy(old, now, len);
 }
 
 static void unmap(struct fbo *b)
@@ -625,6 +939,7 @@ static void op_create(void)
 	igt_assert(b->cpu && b->dev);
 	b->dev_known = true;
 	fz.nlive++;
+	touch(b);
 }
 
 static void op_mmap_offset(void)
@@ -663,6 +978,7 @@ static void op_read(bool device)
 
 	pick_range(b ? b->size : any_size(), &offset, &size);
 	must = range_errors(b, offset, size) | (pad ? E_INVAL : 0);
+	map_ptr(&u, size, false);
 	if (size > u.writable) {
 		if (must)
 			may |= E_FAULT;
@@ -671,6 +987,29 @@ static void op_read(bool device)
 	} else if (!u.writable) {
 		may |= E_FAULT;	/* 0 bytes to a bad pointer: either way */
 	}
+
+	/*
+	 * Into a mapping: what the kernel copies, a page of the object at a
+	 * time through a bounce buffer, which a copy onto the same object
+	 * reads back from where it wrote.
+	 */
+	want = NULL;
+	if (u.bo && !must) {
+		const uint8_t *src = !device ? b->cpu :
+				     dev_known(b, offset, size) ? b->dev : NULL;
+
+		memcpy(fz.sim, u.bo->cpu, u.bo->size);
+		if (!device && b == u.bo)
+			src = fz.sim;
+		for (uint64_t done = 0, chunk; src && done < size;
+		     done += chunk) {
+			chunk = min_u64(size - done, ps - (offset + done) % ps);
+			memcpy(fz.data, src + offset + done, chunk);
+			memcpy(fz.sim + u.bo_off + done, fz.data, chunk);
+		}
+		want = src ? fz.sim + u.bo_off : NULL;
+	}
+	may |= arm(&u);
 
 	note(handle, offset, size, u.addr);
 	if (device) {
@@ -688,11 +1027,17 @@ static void op_read(bool device)
 
 		ret = __vcoh_bo_read(fz.fd, &arg);
 	}
+	disarm(&u, ret);
 	check(op, ret, must, may);
+	if (u.bo) {
+		kernel_wrote(&u, size, want, !ret ? K_DONE :
+			     u.doomed && !must ? K_MAYBE : K_NONE);
+		return;
+	}
 	if (ret || !size)
 		return;
 
-	want = device ? (b->dev_known ? b->dev : NULL) : b->cpu;
+	want = !device ? b->cpu : dev_known(b, offset, size) ? b->dev : NULL;
 	if (want)
 		igt_assert_f(!memcmp((void *)(uintptr_t)u.addr, want + offset,
 				     size),
@@ -739,6 +1084,7 @@ static void op_device_write(void)
 			arg.data_ptr = pick_ptr(fz.in, buf_size).addr ?: 1;
 	} else {
 		u = pick_ptr(fz.in, buf_size);
+		map_ptr(&u, arg.size, false);
 		arg.data_ptr = u.addr;
 		if (one_in(16))
 			arg.value = junk();
@@ -757,11 +1103,19 @@ static void op_device_write(void)
 		else
 			must = E_FAULT;
 	}
-	if (!must && !fill && u.writable)
-		scribble((uint8_t *)(uintptr_t)u.addr, arg.size);
+	if (!must && !fill) {
+		/* Through a mapping, the data is a CPU write of its own. */
+		if (u.writable) {
+			scribble(fz.data, arg.size);
+			user_write(&u, 0, fz.data, arg.size);
+		}
+		memcpy(fz.data, (void *)(uintptr_t)u.addr, arg.size);
+	}
+	may |= arm(&u);
 
 	note(arg.handle, arg.offset, arg.size, arg.flags);
 	ret = __vcoh_device_write(fz.fd, &arg);
+	disarm(&u, ret);
 	check(OP_DEVICE_WRITE, ret, must, may);
 	if (!b)
 		return;
@@ -775,8 +1129,7 @@ static void op_device_write(void)
 		for (uint64_t o = arg.offset; o < arg.offset + arg.size; o += 4)
 			memcpy(b->cpu + o, &arg.value, 4);
 	else
-		memcpy(b->cpu + arg.offset, (void *)(uintptr_t)u.addr,
-		       arg.size);
+		memcpy(b->cpu + arg.offset, fz.data, arg.size);
 	collected(b);
 }
 
@@ -791,11 +1144,13 @@ static void op_submit(void)
 	};
 	struct uptr u = pick_ptr(fz.in, buf_size);
 	unsigned int must = arg.flags ? E_INVAL : 0, may = 0;
-	uint64_t least = 0, most = 0;
+	uint64_t least = 0, most = 0, late = 0;
 	uint32_t *h = fz.handles;
 	bool known = false;
 	int ret;
 
+	if (arg.count && arg.count <= VCOH_SUBMIT_MAX_BOS)
+		map_ptr(&u, arg.count * sizeof(*h), true);
 	arg.handles_ptr = u.addr;
 	if (!arg.count || arg.count > VCOH_SUBMIT_MAX_BOS) {
 		must |= E_INVAL;
@@ -808,14 +1163,15 @@ static void op_submit(void)
 		else
 			memset(h, 0, arg.count * sizeof(*h));
 		if (u.writable)
-			memcpy((void *)(uintptr_t)u.addr, h,
-			       arg.count * sizeof(*h));
+			user_write(&u, 0, h, arg.count * sizeof(*h));
 		must |= handles_errors(h, arg.count, &may);
 		known = true;
 	}
+	may |= arm(&u);
 
 	note(0, arg.count, arg.flags, u.addr);
 	ret = __vcoh_submit(fz.fd, &arg);
+	disarm(&u, ret);
 	check(OP_SUBMIT, ret, must, may);
 	/* On error nothing is scanned or copied: the model stands. */
 	if (ret || !known)
@@ -825,10 +1181,14 @@ static void op_submit(void)
 		struct fbo *b = find_live(h[i]);
 
 		most += b->size / ps;
-		least += b->track == VCOH_BO_TRACK_NONE ?
-			 b->size / ps : (uint64_t)__builtin_popcount(b->written);
+		least += b->track == VCOH_BO_TRACK_NONE ? b->size / ps :
+			 (uint64_t)__builtin_popcount(b->written);
+		late += __builtin_popcount(lag(b));
 		collected(b);
 	}
+	if (arg.pages_copied < least)
+		fz.lagged++;
+	least -= late;
 	igt_assert_f(arg.pages_copied >= least && arg.pages_copied <= most,
 		     "%s: %llu pages copied, %llu written, %llu in all\n",
 		     describe(OP_SUBMIT), (unsigned long long)arg.pages_copied,
@@ -849,16 +1209,21 @@ static uint64_t pick_bitmap_size(uint64_t usable)
 	return 8;
 }
 
-/* What BO_DIRTY reported for @b must cover what the CPU wrote. */
-static void check_report(struct fbo *b, const struct drm_vcoh_dirty_bo *r)
+/*
+ * What BO_DIRTY reported for @b, the entry @r and the bitmap's first word
+ * @word, must cover what the CPU wrote.
+ */
+static void check_report(struct fbo *b, const struct drm_vcoh_dirty_bo *r,
+			 uint64_t word)
 {
 	uint32_t all = (1u << (b->size / ps)) - 1;
 	uint32_t want = b->track == VCOH_BO_TRACK_NONE ? all : b->written;
-	uint64_t word;
 	uint32_t got;
 
-	memcpy(&word, (void *)(uintptr_t)r->bitmap_ptr, sizeof(word));
 	got = word & all;
+	if ((got & want) != want && !(want & ~got & ~lag(b)))
+		fz.lagged++;
+	want &= ~lag(b);
 	igt_assert_f((got & want) == want,
 		     "%s: handle %u, pages %#x written, %#x reported\n",
 		     describe(OP_BO_DIRTY), b->handle, want, got);
@@ -875,14 +1240,16 @@ static void op_bo_dirty(void)
 		.tlb_flushes = rnd(),
 		.ptes_changed = rnd(),
 	};
-	struct drm_vcoh_dirty_bo *e = fz.entries;
-	struct uptr u = pick_ptr(fz.in, buf_size);
+	struct drm_vcoh_dirty_bo *e = fz.entries, *r = (void *)fz.sim;
+	struct uptr u = pick_ptr(fz.in, buf_size), bm0 = { 0 };
 	unsigned int must = arg.flags ? E_INVAL : 0, may = 0;
 	size_t len = (size_t)arg.count * sizeof(*e);
 	uint32_t seen = 0, i;
 	bool known = false;
 	int ret;
 
+	if (arg.count && arg.count <= VCOH_DIRTY_MAX_BOS)
+		map_ptr(&u, len, true);
 	arg.bos_ptr = u.addr;
 	if (!arg.count || arg.count > VCOH_DIRTY_MAX_BOS) {
 		must |= E_INVAL;
@@ -909,6 +1276,14 @@ static void op_bo_dirty(void)
 
 		if (i < 8)
 			bm = pick_ptr(fz.out + 16 * i, 16);
+		/*
+		 * The first bitmap may go to a mapping, of another object
+		 * than the entries: the kernel writes it after the scan.
+		 */
+		if (!i && map_ptr(&bm, 8, false) && bm.bo == u.bo)
+			bm = pick_ptr(fz.out, 16);
+		if (!i)
+			bm0 = bm;
 		e[i] = (struct drm_vcoh_dirty_bo){
 			.handle = fz.handles[i],
 			.flags = i < 8 && one_in(16) ? junk() : 0,
@@ -934,30 +1309,59 @@ static void op_bo_dirty(void)
 		else if (bm.writable < 8)
 			must |= E_FAULT;
 	}
-	memcpy((void *)(uintptr_t)u.addr, e, len);
+	user_write(&u, 0, e, len);
 
 call:
+	may |= arm(&u);
+	if (!u.doomed)
+		may |= arm(&bm0);
 	note(0, arg.count, arg.flags, u.addr);
 	ret = __vcoh_bo_dirty(fz.fd, &arg);
+	disarm(&u, ret);
+	disarm(&bm0, ret);
 	check(OP_BO_DIRTY, ret, must, may);
 	if (!known)
 		return;
 
+	if (ret) {
+		for (i = 0; i < arg.count; i++)
+			if (find_live(e[i].handle))
+				muddled(find_live(e[i].handle));
+		/*
+		 * A report given back: the first bitmap may be out already,
+		 * with bits the model cannot know, and the entries too if
+		 * their mapping went during the copy.
+		 */
+		kernel_wrote(&bm0, 8, NULL, bm0.writable ? K_MAYBE : K_NONE);
+		kernel_wrote(&u, len, NULL, u.doomed ? K_MAYBE : K_NONE);
+		return;
+	}
+
+	if (u.bo)
+		region_read(&u, (uint8_t *)r, len);
+	else
+		memcpy(r, (void *)(uintptr_t)u.addr, len);
 	for (i = 0; i < arg.count; i++) {
 		struct fbo *b = find_live(e[i].handle);
-		struct drm_vcoh_dirty_bo r;
+		uint64_t word;
 
-		if (!b)
-			continue;
-		if (ret) {
-			muddled(b);
-			continue;
-		}
-		memcpy(&r, (uint8_t *)(uintptr_t)u.addr + i * sizeof(r),
-		       sizeof(r));
-		check_report(b, &r);
+		igt_assert_f(r[i].handle == e[i].handle &&
+			     r[i].flags == e[i].flags &&
+			     r[i].bitmap_ptr == e[i].bitmap_ptr &&
+			     r[i].bitmap_size == e[i].bitmap_size,
+			     "%s: entry %u's inputs changed\n",
+			     describe(OP_BO_DIRTY), i);
+		if (!i && bm0.bo)
+			region_read(&bm0, (uint8_t *)&word, sizeof(word));
+		else
+			memcpy(&word, (void *)(uintptr_t)r[i].bitmap_ptr,
+			       sizeof(word));
+		check_report(b, &r[i], word);
 		collected(b);
 	}
+	/* Written after the scan: the next one must find them. */
+	kernel_wrote(&bm0, 8, NULL, K_DONE);
+	kernel_wrote(&u, len, NULL, K_DONE);
 }
 
 static void check_stats(const struct drm_vcoh_stats *s,
@@ -1121,18 +1525,15 @@ static void op_munmap(void)
 	check(OP_MUNMAP, ret ? -errno : 0, 0, 0);
 }
 
-static void op_cpu_write(void)
+/*
+ * Random writes through @b's mapping, to the mapping, the model or both:
+ * from the same random state, the same writes.
+ */
+static void cpu_write(struct fbo *b, bool to_map, bool to_model)
 {
-	struct fbo *b = pick_bo(WRITABLE);
 	uint64_t pos, len;
 	unsigned int n;
 	uint8_t v;
-
-	if (!b) {
-		op_mmap();
-		return;
-	}
-	fz.count[OP_CPU_WRITE][0]++;
 
 	switch (below(8)) {
 	case 0:				/* all of it */
@@ -1149,16 +1550,114 @@ static void op_cpu_write(void)
 		while (n--) {
 			pos = below(b->map_len);
 			v = rnd();
-			b->map[pos] = v;
-			b->cpu[b->map_off + pos] = v;
-			mark_written(b, b->map_off + pos, 1);
+			if (to_map)
+				b->map[pos] = v;
+			if (to_model) {
+				b->cpu[b->map_off + pos] = v;
+				mark_written(b, b->map_off + pos, 1);
+			}
 		}
 		return;
 	}
 	v = rnd();
-	memset(b->map + pos, v, len);
-	memset(b->cpu + b->map_off + pos, v, len);
-	mark_written(b, b->map_off + pos, len);
+	if (to_map)
+		memset(b->map + pos, v, len);
+	if (to_model) {
+		memset(b->cpu + b->map_off + pos, v, len);
+		mark_written(b, b->map_off + pos, len);
+	}
+}
+
+static void op_cpu_write(void)
+{
+	struct fbo *b = pick_bo(WRITABLE);
+
+	if (!b) {
+		op_mmap();
+		return;
+	}
+	fz.count[OP_CPU_WRITE][0]++;
+	cpu_write(b, true, true);
+}
+
+/*
+ * A child writes through the mappings it inherits, then unmaps, moves or
+ * keeps them and exits: its writes must reach the device as the parent's
+ * would. The model takes them once it has exited.
+ */
+static void op_fork(void)
+{
+	struct fbo *b = pick_bo(WRITABLE);
+	uint64_t rng = fz.rng;
+	int status;
+	pid_t pid;
+
+	if (!b) {
+		op_mmap();
+		return;
+	}
+	note(b->handle, b->map_off, b->map_len, 0);
+	pid = fork();
+	if (pid == 0) {
+		cpu_write(b, true, false);
+		switch (below(3)) {
+		case 0:
+			munmap(b->map, b->map_len);
+			break;
+		case 1:
+			mremap(b->map, b->map_len, b->map_len,
+			       MREMAP_MAYMOVE | MREMAP_FIXED,
+			       reserve(b->map_len));
+			break;
+		}
+		_exit(0);
+	}
+	check(OP_FORK, pid < 0 ? -errno : 0, 0, 0);
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "%s: the child died, status %#x\n", describe(OP_FORK),
+		     status);
+	fz.rng = rng;
+	cpu_write(b, false, true);
+}
+
+/* Move the mapping, shrink it, or grow it, which a VM_PFNMAP vma refuses. */
+static void op_mremap(void)
+{
+	struct fbo *b = pick_bo(MAPPED);
+	uint64_t len;
+	void *p;
+	int ret;
+
+	if (!b) {
+		op_mmap();
+		return;
+	}
+	switch (below(3)) {
+	case 0:
+		note(b->handle, b->map_off, b->map_len, 0);
+		p = mremap(b->map, b->map_len, b->map_len,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, reserve(b->map_len));
+		ret = p == MAP_FAILED ? -errno : 0;
+		check(OP_MREMAP, ret, 0, 0);
+		b->map = p;
+		break;
+	case 1:
+		len = b->map_len > ps ? (1 + below(b->map_len / ps - 1)) * ps :
+					b->map_len;
+		note(b->handle, b->map_off, b->map_len, len);
+		p = mremap(b->map, b->map_len, len, 0);
+		ret = p == MAP_FAILED ? -errno : 0;
+		check(OP_MREMAP, ret, 0, 0);
+		b->map_len = len;
+		break;
+	default:
+		note(b->handle, b->map_off, b->map_len, b->map_len + ps);
+		p = mremap(b->map, b->map_len, b->map_len + ps,
+			   one_in(2) ? MREMAP_MAYMOVE : 0);
+		check(OP_MREMAP, p == MAP_FAILED ? -errno : 0, E_FAULT, 0);
+		break;
+	}
 }
 
 static void op_cpu_check(void)
@@ -1197,9 +1696,40 @@ static void (*const run[NR_OPS])(void) = {
 	[OP_GEM_CLOSE] = op_gem_close,
 	[OP_MMAP] = op_mmap,
 	[OP_MUNMAP] = op_munmap,
+	[OP_MREMAP] = op_mremap,
+	[OP_FORK] = op_fork,
 	[OP_CPU_WRITE] = op_cpu_write,
 	[OP_CPU_CHECK] = op_cpu_check,
 };
+
+/*
+ * After every op, the objects it used: the CPU's view through the mapping
+ * and the device copy through DEVICE_READ, against the model.
+ */
+static void check_touched(void)
+{
+	uint32_t t = fz.touched;
+
+	fz.touched = 0;
+	for (; t; t &= t - 1) {
+		struct fbo *b = &fz.bo[__builtin_ctz(t)];
+
+		if (!b->handle)
+			continue;
+		if (b->map)
+			check_mapping(b, 0, b->map_len);
+		if (!b->dev_known)
+			continue;
+		vcoh_device_read(fz.fd, b->handle, 0, fz.chk, b->size);
+		fz.checks++;
+		for (uint64_t p = 0; p < b->size / ps; p++)
+			igt_assert_f(b->dev_stale & 1u << p ||
+				     !memcmp(fz.chk + p * ps, b->dev + p * ps, ps),
+				     "after %s: handle %u (mode %u): page %llu of the device copy differs from the model\n",
+				     describe(fz.last_op), b->handle, b->track,
+				     (unsigned long long)p);
+	}
+}
 
 static void run_one(void)
 {
@@ -1210,7 +1740,11 @@ static void run_one(void)
 	r = below(total);
 	for (op = 0; r >= ops[op].weight; op++)
 		r -= ops[op].weight;
+	fz.last_op = op;
+	fz.cur.ptr_handle = 0;
+	fz.lag_bo = NULL;
 	run[op]();
+	check_touched();
 }
 
 /*
@@ -1226,6 +1760,7 @@ static void final_check(void)
 	uint8_t *buf = malloc(MAX_PAGES * ps);
 
 	igt_assert(buf);
+	fz.lag_bo = NULL;
 	for (unsigned int i = 0; i < MAX_LIVE; i++) {
 		struct fbo *b = &fz.bo[i];
 
@@ -1265,11 +1800,154 @@ static void final_check(void)
 	free(buf);
 }
 
-static void summary(double secs)
+/* Read every page of [p, p + len): faults them in, racing the worker. */
+static void touch_pages(const uint8_t *p, size_t len)
+{
+	for (size_t o = 0; o < len; o += ps)
+		(void)__atomic_load_n(p + o, __ATOMIC_RELAXED);
+}
+
+/*
+ * The sibling: it shares the worker's file, so its handles. It maps the
+ * objects it finds, reads them, moves, shrinks and unmaps the mappings,
+ * tries to grow them, and forks children that read them, unmap one and
+ * exit with the others mapped, all while the worker's calls run. It
+ * writes nothing: the worker's model stands.
+ */
+static void __attribute__((noreturn)) churn(void)
+{
+	struct {
+		uint8_t *p;
+		size_t len;
+	} m[8] = {};
+	unsigned int children = 0, i;
+	uint64_t off;
+	pid_t pid;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	fz.rng ^= 0xc0ffee;
+	while (!__atomic_load_n(&ch.stop[0], __ATOMIC_RELAXED)) {
+		/* Mostly asleep: the workers' calls are what is measured. */
+		usleep(below(2000));
+		ch.iterations++;
+		while (waitpid(-1, NULL, children >= 2 ? 0 : WNOHANG) > 0)
+			children--;
+		i = below(ARRAY_SIZE(m));
+		if (!m[i].p) {
+			size_t len = (1 + below(MAX_PAGES)) * ps;
+			int prot = one_in(2) ? PROT_READ :
+					       PROT_READ | PROT_WRITE;
+			void *p;
+
+			if (__vcoh_bo_mmap_offset(fz.fd, 1 + below(MAX_LIVE + 8),
+						  &off))
+				continue;
+			p = mmap(NULL, len, prot, MAP_SHARED, fz.fd, off);
+			if (p == MAP_FAILED) {
+				len = ps;
+				p = mmap(NULL, len, prot, MAP_SHARED, fz.fd, off);
+			}
+			if (p == MAP_FAILED)
+				continue;
+			m[i].p = p;
+			m[i].len = len;
+			touch_pages(p, len);
+			continue;
+		}
+		switch (below(16)) {
+		case 0:
+		case 1:
+		case 2:
+			munmap(m[i].p, m[i].len);
+			m[i].p = NULL;
+			break;
+		case 3:
+			if (m[i].len > ps) {
+				size_t len = (1 + below(m[i].len / ps - 1)) * ps;
+
+				if (mremap(m[i].p, m[i].len, len, 0) != MAP_FAILED)
+					m[i].len = len;
+			}
+			break;
+		case 4: {
+			void *to = reserve(m[i].len);
+
+			if (mremap(m[i].p, m[i].len, m[i].len,
+				   MREMAP_MAYMOVE | MREMAP_FIXED, to) == to)
+				m[i].p = to;
+			else
+				munmap(to, m[i].len);
+			break;
+		}
+		case 5:		/* VM_DONTEXPAND: EFAULT, nothing changes */
+			if (mremap(m[i].p, m[i].len, m[i].len + ps,
+				   MREMAP_MAYMOVE) != MAP_FAILED)
+				_exit(2);
+			break;
+		case 6:
+			pid = fork();
+			if (pid == 0) {
+				for (unsigned int j = 0; j < ARRAY_SIZE(m); j++)
+					if (m[j].p)
+						touch_pages(m[j].p, m[j].len);
+				munmap(m[i].p, m[i].len);
+				_exit(0);
+			}
+			children += pid > 0;
+			break;
+		default:
+			touch_pages(m[i].p, m[i].len);
+			break;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(m); i++)
+		if (m[i].p)
+			munmap(m[i].p, m[i].len);
+	while (children && wait(NULL) > 0)
+		children--;
+	__atomic_store_n(&ch.stop[1], ch.iterations, __ATOMIC_RELEASE);
+	_exit(0);
+}
+
+static void start_churn(void)
+{
+	ch.stop = mmap(NULL, ps, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(ch.stop != MAP_FAILED);
+	*ch.stop = 0;
+	ch.pid = fork();
+	igt_assert(ch.pid >= 0);
+	if (!ch.pid)
+		churn();
+}
+
+/* Before the final check: nothing but the worker maps its objects. */
+static void stop_churn(void)
+{
+	int status;
+
+	__atomic_store_n(&ch.stop[0], 1, __ATOMIC_RELAXED);
+	igt_assert_eq(waitpid(ch.pid, &status, 0), ch.pid);
+	igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+		     "the sibling died, status %#x\n", status);
+	ch.iterations = ch.stop[1];
+	munmap(ch.stop, ps);
+}
+
+static void summary(uint64_t seed, double secs)
 {
 	char line[256];
 
-	igt_info("%llu calls in %.1f s\n", (unsigned long long)fz.calls, secs);
+	igt_info("seed %#llx: %llu calls in %.1f s, %llu more to check the model\n",
+		 (unsigned long long)seed, (unsigned long long)fz.calls, secs,
+		 (unsigned long long)fz.checks);
+	igt_info("%llu user pointers into mappings, %llu of them unmapped or moved during the call (%llu calls failed); the sibling ran %llu rounds\n",
+		 (unsigned long long)fz.map_ptrs,
+		 (unsigned long long)fz.doomed,
+		 (unsigned long long)fz.doomed_failed,
+		 (unsigned long long)ch.iterations);
+	igt_info("%llu collects left pages written before the call to the next one (an munmap() or mremap() during it)\n",
+		 (unsigned long long)fz.lagged);
 	for (unsigned int op = 0; op < NR_OPS; op++) {
 		unsigned long total = 0;
 		size_t len;
@@ -1318,6 +1996,7 @@ static void fuzz(int fd, uint64_t seed, uint64_t ncalls)
 	igt_info("seed %#llx, %llu calls\n", (unsigned long long)seed,
 		 (unsigned long long)ncalls);
 	memset(&fz, 0, sizeof(fz));
+	memset(&ch, 0, sizeof(ch));
 	fz.fd = fd;
 	fz.rng = seed;
 	buf_size = MAX_PAGES * ps + ps;
@@ -1330,12 +2009,36 @@ static void fuzz(int fd, uint64_t seed, uint64_t ncalls)
 	 */
 	fz.noaccess = map_anon(0, PROT_NONE);
 
+	fz.chk = malloc(MAX_PAGES * ps);
+	fz.sim = malloc(MAX_PAGES * ps);
+	fz.data = malloc(MAX_PAGES * ps);
+	igt_assert(fz.chk && fz.sim && fz.data);
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (fz.calls < ncalls)
+	start_churn();
+	igt_assert_eq(sem_init(&um.go, 0, 0), 0);
+	igt_assert_eq(sem_init(&um.done, 0, 0), 0);
+	igt_assert_eq(pthread_create(&um.thread, NULL, unmapper, NULL), 0);
+	for (uint64_t next = ncalls / 10; fz.calls < ncalls;) {
 		run_one();
+		/* A long run shows it is moving, and how fast. */
+		if (ncalls >= 100000 && fz.calls >= next) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			igt_info("seed %#llx: %llu calls in %.0f s\n",
+				 (unsigned long long)seed,
+				 (unsigned long long)fz.calls,
+				 t1.tv_sec - t0.tv_sec +
+				 (t1.tv_nsec - t0.tv_nsec) / 1e9);
+			next += ncalls / 10;
+		}
+	}
+	um.addr = NULL;
+	sem_post(&um.go);
+	pthread_join(um.thread, NULL);
+	stop_churn();
 	final_check();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	summary(t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	summary(seed, t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 
 	for (unsigned int i = 0; i < MAX_LIVE; i++)
 		if (fz.bo[i].handle) {
@@ -1346,23 +2049,41 @@ static void fuzz(int fd, uint64_t seed, uint64_t ncalls)
 	munmap(fz.out, buf_size + ps);
 	munmap(fz.ro, 2 * ps);
 	munmap(fz.noaccess, ps);
+	free(fz.chk);
+	free(fz.sim);
+	free(fz.data);
 }
 
+static struct {
+	uint64_t seed, calls, workers;
+	bool set_seed, set_calls, set_workers, long_run;
+} opt;
+
 /*
- * One worker per CPU, each with its own file, objects and seed: the calls
- * race each other in the driver, and the run takes half the time.
+ * Workers, by default one per CPU up to two, each with its own file,
+ * objects, seed and sibling: the calls race each other in the driver.
  */
 static void test_random_ioctls(int fd)
 {
-	uint64_t seed = env_u64("VCOH_FUZZ_SEED", DEFAULT_SEED);
-	uint64_t ncalls = env_u64("VCOH_FUZZ_CALLS", DEFAULT_CALLS);
+	uint64_t seed = opt.set_seed ? opt.seed :
+			env_u64("VCOH_FUZZ_SEED", DEFAULT_SEED);
+	uint64_t ncalls = opt.set_calls ? opt.calls :
+			  env_u64("VCOH_FUZZ_CALLS",
+				  opt.long_run ? LONG_CALLS : DEFAULT_CALLS);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int workers = cpus >= 2 ? 2 : 1;
+	uint64_t workers = opt.set_workers ? opt.workers :
+			   env_u64("VCOH_FUZZ_WORKERS",
+				   opt.long_run ? LONG_WORKERS :
+				   cpus >= DEFAULT_WORKERS ? DEFAULT_WORKERS : 1);
 
-	igt_info("%d workers, seed %#llx, %llu calls in all (VCOH_FUZZ_SEED, VCOH_FUZZ_CALLS)\n",
-		 workers, (unsigned long long)seed, (unsigned long long)ncalls);
+	igt_require_f(workers >= 1 && workers <= 64 && ncalls >= workers,
+		      "--workers %llu, --calls %llu\n",
+		      (unsigned long long)workers, (unsigned long long)ncalls);
+	igt_info("%llu workers on %ld CPUs, seed %#llx, %llu calls in all (--seed, --calls, --workers, --long)\n",
+		 (unsigned long long)workers, cpus, (unsigned long long)seed,
+		 (unsigned long long)ncalls);
 	/* A failed assertion in a worker fails igt_waitchildren(). */
-	igt_fork(w, workers - 1)
+	igt_fork(w, (int)workers - 1)
 		fuzz(drm_open_vcoh(), seed + w + 1, ncalls / workers);
 	fuzz(fd, seed, ncalls - (ncalls / workers) * (workers - 1));
 	igt_waitchildren();
@@ -1483,7 +2204,62 @@ static void test_invalid_ioctl_numbers(int fd)
 	gem_close(fd, handle);
 }
 
-igt_main
+static int opt_handler(int o, int opt_index, void *data)
+{
+	char *end;
+	uint64_t v = 0;
+
+	(void)opt_index;
+	(void)data;
+	if (o != 'l') {
+		v = strtoull(optarg, &end, 0);
+		if (!*optarg || *end)
+			return IGT_OPT_HANDLER_ERROR;
+	}
+	switch (o) {
+	case 's':
+		opt.seed = v;
+		opt.set_seed = true;
+		break;
+	case 'c':
+		opt.calls = v;
+		opt.set_calls = true;
+		break;
+	case 'w':
+		opt.workers = v;
+		opt.set_workers = true;
+		break;
+	case 'l':
+		opt.long_run = true;
+		break;
+	default:
+		return IGT_OPT_HANDLER_ERROR;
+	}
+	return IGT_OPT_HANDLER_SUCCESS;
+}
+
+static const struct option long_opts[] = {
+	{ "seed", required_argument, NULL, 's' },
+	{ "calls", required_argument, NULL, 'c' },
+	{ "workers", required_argument, NULL, 'w' },
+	{ "long", no_argument, NULL, 'l' },
+	{}
+};
+
+#define __NUM(x)	#x
+#define NUM(x)		__NUM(x)
+
+static const char help_str[] =
+	"  --seed=N\tthe first worker's seed, the others take the next ones\n"
+	"\t\t(default " NUM(DEFAULT_SEED) ", or VCOH_FUZZ_SEED)\n"
+	"  --calls=N\tsystem calls in all workers (default "
+	NUM(DEFAULT_CALLS) ", or VCOH_FUZZ_CALLS)\n"
+	"  --workers=N\tprocesses making them (default one per CPU, up to "
+	NUM(DEFAULT_WORKERS) ", or VCOH_FUZZ_WORKERS)\n"
+	"  --long\t" NUM(LONG_CALLS) " calls over "
+	NUM(LONG_WORKERS) " workers unless set otherwise\n";
+
+igt_main_args("s:c:w:l", long_opts, help_str, opt_handler, NULL)
 {
 	int fd = -1;
 
@@ -1496,7 +2272,7 @@ igt_main
 	 * Each call succeeds or fails with an errno the kernel-doc lists and
 	 * the arguments call for; the data always matches the model.
 	 */
-	igt_describe("Random ioctls: documented errnos, no write lost.");
+	igt_describe("Random ioctls, pointers into mappings unmapped mid-call: no write lost.");
 	igt_subtest("random-ioctls")
 		test_random_ioctls(fd);
 
