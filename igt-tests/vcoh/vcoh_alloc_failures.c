@@ -245,7 +245,6 @@ struct bos {
 	uint64_t bits[2];
 	struct drm_vcoh_dirty_bo e[2];
 	uint8_t data[2 * 4096];
-	uint32_t track;
 	uint32_t seq;
 };
 
